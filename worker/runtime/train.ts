@@ -1,0 +1,49 @@
+// The training loop shared by `model train`, the worker and the verifier: step t always uses the
+// sampler's batch for t, so replaying steps [a, b) from checkpoint a reproduces checkpoint b.
+import type { Dataset } from "../data/dataset.ts";
+import { createSampler } from "../data/sampler.ts";
+import type { Checkpoint } from "../checkpoint/checkpoint.ts";
+import { createBatchAssembler } from "./batch.ts";
+import type { StepGraphSpec, StepRunner } from "./runner.ts";
+
+export interface TrainOptions {
+  runner: StepRunner;
+  spec: StepGraphSpec;
+  dataset: Dataset;
+  seed: bigint;
+  batchSize: number;
+  /** Learning rate, rounded to float32 when fed. */
+  lr: number;
+  /** Number of steps to run from the runner's current step. */
+  steps: number;
+  /** Called after each step with the step count reached and its loss. */
+  onStep?: (step: bigint, loss: number) => void;
+  /** Every `checkpointEvery` steps (by absolute step count), `onCheckpoint` gets a snapshot. */
+  checkpointEvery?: number;
+  onCheckpoint?: (ckpt: Checkpoint) => void | Promise<void>;
+}
+
+export interface TrainResult {
+  losses: Float32Array;
+  final: Checkpoint;
+}
+
+export async function trainSteps(o: TrainOptions): Promise<TrainResult> {
+  if (o.spec.inputs.length !== 1) throw new Error(`model has ${o.spec.inputs.length} data inputs; dataset training supports exactly one`);
+  if (!Number.isSafeInteger(o.steps) || o.steps < 0) throw new Error(`steps ${o.steps}; expected a non-negative integer`);
+  const sampler = createSampler(o.seed, o.dataset.samples, o.batchSize);
+  const assembler = createBatchAssembler(o.dataset, o.spec.inputs[0] as StepGraphSpec["inputs"][number], o.spec.labels, o.batchSize);
+  const indices = new Uint32Array(o.batchSize);
+  const losses = new Float32Array(o.steps);
+  for (let i = 0; i < o.steps; i++) {
+    const t = o.runner.step;
+    sampler.indices(t, indices);
+    const loss = await o.runner.run(assembler.gather(indices), o.lr);
+    losses[i] = loss;
+    o.onStep?.(t + 1n, loss);
+    if (o.checkpointEvery !== undefined && o.onCheckpoint !== undefined && (t + 1n) % BigInt(o.checkpointEvery) === 0n) {
+      await o.onCheckpoint(o.runner.snapshot());
+    }
+  }
+  return { losses, final: o.runner.snapshot() };
+}
