@@ -1,6 +1,6 @@
 // What the node exposes to its RPC/API servers: read access to blocks, results, txs and the app,
 // and the write paths (broadcast). The servers never touch the store or the app directly.
-import type { Commit, Header } from "cosmjs-types/tendermint/types/types.js";
+import type { Commit, Header } from "cosmjs-types/tendermint/types/types";
 import type {
   Event,
   ExecTxResult,
@@ -8,7 +8,7 @@ import type {
   ResponseInfo,
   ResponseQuery,
   ValidatorUpdate,
-} from "cosmjs-types/tendermint/abci/types.js";
+} from "cosmjs-types/tendermint/abci/types";
 
 export interface BlockRecord {
   /** sha256-based block hash (32 bytes) and the single part-set header. */
@@ -89,4 +89,10 @@ export interface NodeView {
   subscribe(listener: (event: NodeEvent) => void): () => void;
   /** Consensus params in CometBFT JSON form (block.max_bytes etc. as strings). */
   consensusParamsJson(): Record<string, unknown>;
+  /**
+   * The commit the node holds for `height` before block height+1 exists (CometBFT's "seen commit"),
+   * so the `commit` RPC can answer for the latest height. Optional: without it `commit` at the tip
+   * answers an error; earlier heights use block height+1's last_commit.
+   */
+  seenCommit?(height: bigint): Commit | undefined;
 }
