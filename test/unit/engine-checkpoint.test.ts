@@ -68,7 +68,7 @@ test("checkpoint: round trip preserves step, names, shapes and bits", () => {
   assert.deepEqual([...back.tensors.keys()].sort(), ["b", "w", "w.m"]);
   for (const [name, t] of ck.tensors) {
     assert.deepEqual(back.tensors.get(name)?.dims, t.dims);
-    assert.deepEqual([...(back.tensors.get(name)?.data ?? [])], [...t.data]);
+    assert.deepEqual(Array.from(back.tensors.get(name)?.data ?? []), Array.from(t.data));
   }
   // Insertion order of the map does not matter: same bytes.
   const reordered: Checkpoint = { step: 7n, tensors: new Map([...ck.tensors].reverse()) };

@@ -177,3 +177,26 @@ export function matmulGraph(m: number, k: number, n: number): Uint8Array {
     outputs: [{ name: "c", dtype: "float32", dims: [m, n] }],
   });
 }
+
+/** The MNIST logistic-regression step graph with its runner spec and a seeded initial state. */
+export function logregFixture(): {
+  step: Uint8Array;
+  forward: Uint8Array;
+  spec: { params: string[]; optimizerState: string[]; inputs: { name: string; dims: number[]; dtype: "float32" }[]; labels: { name: string; dims: number[]; dtype: "int64" } };
+  init: { step: bigint; tensors: Map<string, { dims: number[]; data: Float32Array }> };
+} {
+  const { step, forward } = logregSgdStep(784, 10);
+  // Small deterministic non-zero weights (an LCG, not Math.random) so sums have mixed signs.
+  const w = new Float32Array(7840);
+  let s = 12345;
+  for (let i = 0; i < w.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    w[i] = ((s >>> 8) / 2 ** 24 - 0.5) * 0.02;
+  }
+  return {
+    step,
+    forward,
+    spec: { params: ["b", "w"], optimizerState: [], inputs: [{ name: "x", dims: [-1, 784], dtype: "float32" }], labels: { name: "labels", dims: [-1], dtype: "int64" } },
+    init: { step: 0n, tensors: new Map([["w", { dims: [784, 10], data: w }], ["b", { dims: [10], data: new Float32Array(10) }]]) },
+  };
+}
