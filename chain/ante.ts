@@ -1,0 +1,162 @@
+// The ante chain, in the Cosmos SDK's order: size/memo/timeout checks → gas meter → fee deduction
+// (min gas price in CheckTx) → pubkey set/match → sequence check → signature verification
+// (secp256k1 over sha256(SignDoc), low-S only) → sequence increment.
+import secp256k1 from "secp256k1";
+import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
+import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
+import { createHash } from "node:crypto";
+import type { Context } from "./framework/context.ts";
+import { SdkErrors } from "./framework/errors.ts";
+import { GasCosts } from "./framework/gas.ts";
+import { fromBech32, pubkeyToAddress, toBech32 } from "./framework/address.ts";
+import { formatCoins, parseProtoCoins, type Coins } from "./framework/coins.ts";
+import { bytesEqual } from "./store/bytes.ts";
+import type { DecodedTx } from "./tx.ts";
+import type { AccountKeeper } from "../modules/auth/index.ts";
+import { FEE_COLLECTOR, SECP256K1_PUBKEY_URL } from "../modules/auth/index.ts";
+import type { BankKeeper } from "../modules/bank/index.ts";
+
+export interface AnteOptions {
+  /** Node-local minimum gas prices, in micro-units per gas unit ×10^6 (i.e. ppm) — checked in CheckTx only. */
+  minGasPrices: { denom: string; ppm: bigint }[];
+  maxTxBytes: number;
+  maxBlockGas: bigint;
+}
+
+export interface AnteDeps {
+  accounts: AccountKeeper;
+  bank: BankKeeper;
+  /** True when the signature of this tx hash was already verified (CheckTx cache). */
+  isVerified(hash: Uint8Array): boolean;
+}
+
+const SECP256K1_N_HALF = BigInt("0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0");
+
+export function isLowS(signature: Uint8Array): boolean {
+  let s = 0n;
+  for (let i = 32; i < 64; i++) s = (s << 8n) | BigInt(signature[i]!);
+  return s <= SECP256K1_N_HALF;
+}
+
+/** Runs the ante chain; throws an AppError on the first failing check. */
+export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: AnteOptions): void {
+  const simulate = ctx.mode === "simulate";
+  const params = deps.accounts.getParams(ctx);
+  if (tx.bytes.length > options.maxTxBytes) {
+    throw SdkErrors.TxTooLarge.wrap(`tx size ${tx.bytes.length} exceeds max ${options.maxTxBytes}`);
+  }
+  if (BigInt(tx.body.memo.length) > params.maxMemoCharacters) {
+    throw SdkErrors.MemoTooLarge.wrap(`maximum number of characters is ${params.maxMemoCharacters} but received ${tx.body.memo.length} characters`);
+  }
+  if (tx.body.timeoutHeight > 0n && ctx.block.height > tx.body.timeoutHeight) {
+    throw SdkErrors.TxTimeoutHeight.wrap(`block height: ${ctx.block.height}, timeout height: ${tx.body.timeoutHeight}`);
+  }
+  for (const m of tx.msgs) m.handler.validateBasic(m.msg);
+
+  const signerInfos = tx.authInfo.signerInfos;
+  if (BigInt(tx.raw.signatures.length) > params.txSigLimit) {
+    throw SdkErrors.TooManySignatures.wrap(`signatures: ${tx.raw.signatures.length}, limit: ${params.txSigLimit}`);
+  }
+  if (tx.raw.signatures.length === 0 && !simulate) throw SdkErrors.NoSignatures.wrap("no signatures");
+  if (signerInfos.length !== tx.signers.length) {
+    throw SdkErrors.Unauthorized.wrap(`wrong number of signer infos; expected ${tx.signers.length}, got ${signerInfos.length}`);
+  }
+  if (tx.raw.signatures.length !== tx.signers.length) {
+    throw SdkErrors.Unauthorized.wrap(`wrong number of signatures; expected ${tx.signers.length}, got ${tx.raw.signatures.length}`);
+  }
+
+  // Gas: the tx's own limit; the meter is the context's (set up by the caller with this limit).
+  const fee = tx.authInfo.fee;
+  if (!fee) throw SdkErrors.InsufficientFee.wrap("tx has no fee");
+  if (!simulate && fee.gasLimit > options.maxBlockGas) {
+    throw SdkErrors.InvalidGasLimit.wrap(`gas limit ${fee.gasLimit} exceeds the block gas limit ${options.maxBlockGas}`);
+  }
+  ctx.gasMeter.consume(params.txSizeCostPerByte * BigInt(tx.bytes.length), "txSize");
+
+  const feeCoins = parseProtoCoins(fee.amount);
+  if (ctx.isCheck() && !simulate) checkMinGasPrice(feeCoins, fee.gasLimit, options);
+  const payer = fee.payer ? fromBech32(fee.payer) : fromBech32(tx.signers[0]!);
+  if (fee.payer && fee.payer !== tx.signers[0]) throw SdkErrors.Unauthorized.wrap("fee payer must be the first signer");
+  if (feeCoins.length > 0) {
+    if (!deps.accounts.hasAccount(ctx, payer)) throw SdkErrors.UnknownAddress.wrap(`fee payer address: ${toBech32(payer)} does not exist`);
+    deps.bank.sendToModule(ctx, payer, FEE_COLLECTOR, feeCoins);
+  }
+  ctx.events.emit("tx", [["fee", formatCoins(feeCoins)], ["fee_payer", toBech32(payer)]]);
+
+  const verified = !simulate && deps.isVerified(tx.hash);
+  for (let i = 0; i < tx.signers.length; i++) {
+    const signer = tx.signers[i]!;
+    const address = fromBech32(signer);
+    const info = signerInfos[i]!;
+    const account = deps.accounts.getAccount(ctx, address);
+    if (!account) throw SdkErrors.UnknownAddress.wrap(`account ${signer} does not exist`);
+
+    // pubkey set / match
+    let pubKey = account.pubKey;
+    if (info.publicKey) {
+      if (info.publicKey.typeUrl !== SECP256K1_PUBKEY_URL) {
+        throw SdkErrors.InvalidPubKey.wrap(`unsupported public key type ${info.publicKey.typeUrl}`);
+      }
+      const key = PubKey.decode(info.publicKey.value).key;
+      if (key.length !== 33 || !secp256k1.publicKeyVerify(key)) throw SdkErrors.InvalidPubKey.wrap("invalid secp256k1 public key");
+      if (pubKey && !bytesEqual(pubKey, key)) throw SdkErrors.InvalidPubKey.wrap(`pubkey does not match the one of account ${signer}`);
+      if (!pubKey) {
+        if (!bytesEqual(pubkeyToAddress(key), address)) {
+          throw SdkErrors.InvalidPubKey.wrap(`pubKey does not match signer address ${signer} with signer index: ${i}`);
+        }
+        pubKey = key;
+      }
+    }
+    if (!pubKey) throw SdkErrors.InvalidPubKey.wrap(`pubkey on account ${signer} is not set`);
+
+    // sequence before signature, as the SDK checks it
+    if (info.sequence !== account.sequence) {
+      throw SdkErrors.WrongSequence.wrap(`account sequence mismatch, expected ${account.sequence}, got ${info.sequence}`);
+    }
+
+    if (!simulate) {
+      const mode = info.modeInfo?.single?.mode;
+      if (mode !== SignMode.SIGN_MODE_DIRECT) throw SdkErrors.NotSupported.wrap(`sign mode ${String(mode)} is not supported; use SIGN_MODE_DIRECT`);
+      ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, "ante verify: secp256k1");
+      if (!verified) {
+        const signature = tx.raw.signatures[i]!;
+        const signDoc = SignDoc.encode({
+          bodyBytes: tx.raw.bodyBytes,
+          authInfoBytes: tx.raw.authInfoBytes,
+          chainId: ctx.block.chainId,
+          accountNumber: account.accountNumber,
+        }).finish();
+        const digest = createHash("sha256").update(signDoc).digest();
+        // The native addon rejects high-S signatures (libsecp256k1 requires normalized s).
+        const ok = signature.length === 64 && isLowS(signature) && secp256k1.ecdsaVerify(signature, digest, pubKey);
+        if (!ok) {
+          throw SdkErrors.Unauthorized.wrap(
+            `signature verification failed; please verify account number (${account.accountNumber}) and chain-id (${ctx.block.chainId})`,
+          );
+        }
+      }
+    } else {
+      ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, "ante verify: secp256k1");
+    }
+    account.pubKey = pubKey;
+    account.sequence += 1n;
+    deps.accounts.setAccount(ctx, account);
+    ctx.events.emit("tx", [["acc_seq", `${signer}/${info.sequence}`]]);
+  }
+}
+
+function checkMinGasPrice(fee: Coins[], gasLimit: bigint, options: AnteOptions): void {
+  if (options.minGasPrices.length === 0) return;
+  const required = options.minGasPrices.map((p) => ({ denom: p.denom, amount: (p.ppm * gasLimit + 999_999n) / 1_000_000n }));
+  // the fee must cover at least one of the required denominations (SDK semantics: IsAnyGTE)
+  for (const r of required) {
+    const paid = fee.find((c) => c.denom === r.denom)?.amount ?? 0n;
+    if (paid >= r.amount && r.amount >= 0n) return;
+  }
+  throw SdkErrors.InsufficientFee.wrap(
+    `insufficient fees; got: ${formatCoins(fee) || "0"} required: ${required.map((r) => `${r.amount}${r.denom}`).join(",")}`,
+  );
+}
+
+export { GasCosts };

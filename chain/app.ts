@@ -1,0 +1,493 @@
+// The ABCI 2.0 application: Info, InitChain, CheckTx, PrepareProposal, ProcessProposal,
+// FinalizeBlock, Commit, Query. State transitions are synchronous over in-memory branches; the
+// only I/O is the single atomic batch written at Commit.
+import {
+  ExecTxResult,
+  RequestCheckTx,
+  RequestFinalizeBlock,
+  RequestInfo,
+  RequestInitChain,
+  RequestPrepareProposal,
+  RequestProcessProposal,
+  RequestQuery,
+  ResponseCheckTx,
+  ResponseCommit,
+  ResponseFinalizeBlock,
+  ResponseInfo,
+  ResponseInitChain,
+  ResponsePrepareProposal,
+  ResponseProcessProposal,
+  ResponseProcessProposal_ProposalStatus,
+  ResponseQuery,
+  CheckTxType,
+  type Event,
+  type ValidatorUpdate,
+} from "cosmjs-types/tendermint/abci/types";
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import type { Logger } from "pino";
+import { runAnte, type AnteOptions } from "./ante.ts";
+import { decodeTx, txHash, type DecodedTx } from "./tx.ts";
+import { Context, type BlockInfo, type ExecMode } from "./framework/context.ts";
+import { AppError, errorResult, SdkErrors } from "./framework/errors.ts";
+import { EventManager } from "./framework/events.ts";
+import { GasMeter, infiniteGasMeter } from "./framework/gas.ts";
+import type { AppModule, MsgHandler, QueryHandler } from "./framework/module.ts";
+import { toBech32 } from "./framework/address.ts";
+import { bytesEqual, keyToString, readUint64BE, stringToKey, toHex, uint64BE } from "./store/bytes.ts";
+import { CacheStore, MemoryStore } from "./store/kv.ts";
+import { MerkleTrie } from "./store/merkle.ts";
+import { ChainDb, DbPrefix, dbKey, type BatchOp } from "./store/db.ts";
+import { AccountKeeper, authModule, FEE_COLLECTOR } from "../modules/auth/index.ts";
+import { BankKeeper, bankModule } from "../modules/bank/index.ts";
+import { BONDED_POOL, NOT_BONDED_POOL, StakingKeeper, stakingModule, votingPower } from "../modules/staking/index.ts";
+
+export const APP_NAME = "trainchain";
+export const APP_VERSION = "0.1.0";
+const META_KEY = dbKey(DbPrefix.meta, new TextEncoder().encode("app"));
+
+/** The ABCI 2.0 surface both drivers (embedded engine, socket server) call. */
+export interface AbciApplication {
+  info(req: RequestInfo): Promise<ResponseInfo>;
+  initChain(req: RequestInitChain): Promise<ResponseInitChain>;
+  checkTx(req: RequestCheckTx): Promise<ResponseCheckTx>;
+  prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal>;
+  processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal>;
+  finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock>;
+  /** Persists the finalized block's state together with `extraOps` (block store, indexes) in one batch. */
+  commit(extraOps?: BatchOp[]): Promise<ResponseCommit>;
+  query(req: RequestQuery): Promise<ResponseQuery>;
+}
+
+export interface AppOptions {
+  db: ChainDb;
+  logger: Logger;
+  /** Node-local minimum gas prices, ppm of a denom unit per gas (0.025utrain → 25000). */
+  minGasPrices?: { denom: string; ppm: bigint }[];
+  maxTxBytes?: number;
+  maxBlockGas?: bigint;
+}
+
+interface PendingBlock {
+  height: bigint;
+  store: CacheStore;
+  trie: MerkleTrie;
+  appHash: Uint8Array;
+}
+
+export class TrainchainApp implements AbciApplication {
+  readonly accounts = new AccountKeeper();
+  readonly bank = new BankKeeper(this.accounts);
+  readonly staking = new StakingKeeper();
+  readonly modules: AppModule[];
+  readonly msgRouter = new Map<string, MsgHandler<unknown>>();
+  readonly queryRouter = new Map<string, QueryHandler>();
+
+  private committed = new MemoryStore();
+  private trie = MerkleTrie.empty();
+  private lastHeight = 0n;
+  private lastAppHash: Uint8Array = new Uint8Array();
+  private chainId = "";
+  private lastBlockTime = { seconds: 0n, nanos: 0 };
+  private genesisStore: CacheStore | undefined;
+  private checkStore: CacheStore;
+  private pending: PendingBlock | undefined;
+  /** Tx hashes whose signatures CheckTx verified, so FinalizeBlock need not verify again. */
+  private readonly verified = new Set<string>();
+  private readonly anteOptions: AnteOptions;
+  private readonly log: Logger;
+
+  private constructor(private readonly options: AppOptions) {
+    this.log = options.logger.child({ module: "app" });
+    this.accounts.modulePermissions.set(FEE_COLLECTOR, []);
+    this.accounts.modulePermissions.set(BONDED_POOL, ["burner", "staking"]);
+    this.accounts.modulePermissions.set(NOT_BONDED_POOL, ["burner", "staking"]);
+    this.modules = [authModule(this.accounts), bankModule(this.bank), stakingModule(this.staking, this.bank)];
+    const prefixes = new Set<number>();
+    for (const m of this.modules) {
+      if (prefixes.has(m.storePrefix)) throw new Error(`store prefix 0x${m.storePrefix.toString(16)} used twice`);
+      prefixes.add(m.storePrefix);
+      for (const h of m.msgs) this.msgRouter.set(h.typeUrl, h);
+      for (const q of m.queries) this.queryRouter.set(q.path, q);
+    }
+    this.anteOptions = {
+      minGasPrices: options.minGasPrices ?? [],
+      maxTxBytes: options.maxTxBytes ?? 1024 * 1024,
+      maxBlockGas: options.maxBlockGas ?? 100_000_000n,
+    };
+    this.checkStore = new CacheStore(this.committed);
+  }
+
+  /** Opens the app over a database: loads the committed state and checks it against the stored app hash. */
+  static async open(options: AppOptions): Promise<TrainchainApp> {
+    const app = new TrainchainApp(options);
+    const meta = await options.db.get(META_KEY);
+    if (meta) {
+      const entries = await options.db.loadState();
+      app.committed.map.loadSorted(entries);
+      app.trie = MerkleTrie.empty().update(entries.map(([k, v]) => [stringToKey(k), v]));
+      app.lastHeight = readUint64BE(meta, 0);
+      app.lastAppHash = meta.slice(8, 40);
+      app.lastBlockTime = { seconds: readUint64BE(meta, 40), nanos: new DataView(meta.buffer, meta.byteOffset).getUint32(48) };
+      app.chainId = new TextDecoder().decode(meta.subarray(52));
+      const root = app.trie.rootHash();
+      if (!bytesEqual(root, app.lastAppHash)) {
+        throw new Error(`state at height ${app.lastHeight} is corrupt: app hash ${toHex(root)} != committed ${toHex(app.lastAppHash)}`);
+      }
+      app.checkStore = new CacheStore(app.committed);
+    }
+    return app;
+  }
+
+  get height(): bigint {
+    return this.lastHeight;
+  }
+
+  get appHash(): Uint8Array {
+    return this.lastAppHash;
+  }
+
+  get chain(): string {
+    return this.chainId;
+  }
+
+  async info(_req: RequestInfo): Promise<ResponseInfo> {
+    return ResponseInfo.fromPartial({
+      data: APP_NAME,
+      version: APP_VERSION,
+      appVersion: 1n,
+      lastBlockHeight: this.lastHeight,
+      lastBlockAppHash: this.lastHeight > 0n ? this.lastAppHash : new Uint8Array(),
+    });
+  }
+
+  async initChain(req: RequestInitChain): Promise<ResponseInitChain> {
+    if (this.lastHeight > 0n) throw new Error(`InitChain called on a chain already at height ${this.lastHeight}`);
+    this.chainId = req.chainId;
+    const store = new CacheStore(this.committed);
+    const block: BlockInfo = { height: 0n, time: toTime(req.time), chainId: req.chainId, hash: new Uint8Array(32), proposer: new Uint8Array() };
+    const ctx = new Context(store, block, "genesis");
+    const appState = parseAppState(req.appStateBytes);
+    for (const m of this.modules) m.initGenesis(ctx, appState[m.name] ?? m.defaultGenesis());
+    this.accounts.getModuleAccount(ctx, FEE_COLLECTOR);
+    this.genesisStore = store;
+    this.checkStore = new CacheStore(store);
+    const trie = this.trie.update(changesOf(store));
+    return ResponseInitChain.fromPartial({ validators: this.validatorSet(ctx), appHash: trie.rootHash() });
+  }
+
+  /** The bonded validator set as ABCI validator updates. */
+  validatorSet(ctx?: Context): ValidatorUpdate[] {
+    const c = ctx ?? this.queryContext();
+    return this.staking
+      .validators(c)
+      .filter((v) => votingPower(v) > 0n)
+      .map((v) => ({ pubKey: { ed25519: v.consensusPubKey, secp256k1: undefined }, power: votingPower(v) }));
+  }
+
+  async checkTx(req: RequestCheckTx): Promise<ResponseCheckTx> {
+    return this.checkTxSync(req.tx, req.type === CheckTxType.RECHECK);
+  }
+
+  checkTxSync(bytes: Uint8Array, recheck = false): ResponseCheckTx {
+    let decoded: DecodedTx;
+    try {
+      decoded = decodeTx(bytes, this.msgRouter);
+    } catch (err) {
+      return checkTxError(err, 0n, 0n);
+    }
+    const gasLimit = decoded.authInfo.fee?.gasLimit ?? 0n;
+    const meter = new GasMeter(gasLimit);
+    const branch = new CacheStore(this.checkStore);
+    const ctx = new Context(branch, this.blockInfoForCheck(), recheck ? "recheck" : "check", meter);
+    try {
+      runAnte(ctx, decoded, this.anteDeps(), this.anteOptions);
+    } catch (err) {
+      return checkTxError(err, gasLimit, meter.consumed());
+    }
+    branch.write();
+    // bounded: entries of txs that never reach a block are dropped wholesale
+    if (this.verified.size > 200_000) this.verified.clear();
+    this.verified.add(keyToString(decoded.hash));
+    return ResponseCheckTx.fromPartial({ code: 0, gasWanted: gasLimit, gasUsed: meter.consumed(), events: [] });
+  }
+
+  async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
+    const txs: Uint8Array[] = [];
+    let bytes = 0n;
+    for (const tx of req.txs) {
+      if (bytes + BigInt(tx.length) > req.maxTxBytes) break;
+      bytes += BigInt(tx.length);
+      txs.push(tx);
+    }
+    return { txs };
+  }
+
+  async processProposal(req: RequestProcessProposal): Promise<ResponseProcessProposal> {
+    // Deterministic structural check only: every tx must decode (failing txs are still valid in a block).
+    for (const tx of req.txs) {
+      try {
+        TxRaw.decode(tx);
+      } catch {
+        return { status: ResponseProcessProposal_ProposalStatus.REJECT };
+      }
+    }
+    return { status: ResponseProcessProposal_ProposalStatus.ACCEPT };
+  }
+
+  async finalizeBlock(req: RequestFinalizeBlock): Promise<ResponseFinalizeBlock> {
+    return this.finalizeBlockSync(req);
+  }
+
+  finalizeBlockSync(req: RequestFinalizeBlock): ResponseFinalizeBlock {
+    if (req.height !== this.lastHeight + 1n) {
+      throw new Error(`FinalizeBlock for height ${req.height}, but the last committed height is ${this.lastHeight}`);
+    }
+    const base = this.genesisStore ?? this.committed;
+    const store = new CacheStore(base);
+    const block: BlockInfo = { height: req.height, time: toTime(req.time), chainId: this.chainId, hash: req.hash, proposer: req.proposerAddress };
+    const blockEvents: Event[] = [];
+
+    const beginCtx = new Context(store, block, "deliver");
+    for (const m of this.modules) m.beginBlock?.(beginCtx);
+    blockEvents.push(...withMode(beginCtx.events.events, "BeginBlock"));
+
+    const txResults: ExecTxResult[] = [];
+    for (const tx of req.txs) txResults.push(this.deliverTx(store, block, tx));
+
+    const endCtx = new Context(store, block, "deliver");
+    const validatorUpdates: ValidatorUpdate[] = [];
+    for (const m of this.modules) {
+      const updates = m.endBlock?.(endCtx);
+      if (updates) validatorUpdates.push(...updates);
+    }
+    blockEvents.push(...withMode(endCtx.events.events, "EndBlock"));
+
+    const trie = this.trie.update(changesOf(store, this.genesisStore));
+    const appHash = trie.rootHash();
+    this.pending = { height: req.height, store, trie, appHash };
+    this.lastBlockTime = block.time;
+    return ResponseFinalizeBlock.fromPartial({ events: blockEvents, txResults, validatorUpdates, appHash });
+  }
+
+  private deliverTx(blockStore: CacheStore, block: BlockInfo, bytes: Uint8Array): ExecTxResult {
+    let decoded: DecodedTx;
+    try {
+      decoded = decodeTx(bytes, this.msgRouter);
+    } catch (err) {
+      return execError(err, 0n, 0n, []);
+    }
+    const result = this.runTx(blockStore, block, decoded, "deliver");
+    this.verified.delete(keyToString(decoded.hash));
+    return result;
+  }
+
+  /** runTx: ante on a branch (kept even if the msgs fail), then msgs on a branch written only on success. */
+  private runTx(parent: CacheStore, block: BlockInfo, tx: DecodedTx, mode: ExecMode): ExecTxResult {
+    const gasLimit = mode === "simulate" ? infiniteGasMeter().limit : (tx.authInfo.fee?.gasLimit ?? 0n);
+    const meter = new GasMeter(gasLimit);
+    const wanted = tx.authInfo.fee?.gasLimit ?? 0n;
+    const anteStore = new CacheStore(parent);
+    const anteCtx = new Context(anteStore, block, mode, meter);
+    try {
+      runAnte(anteCtx, tx, this.anteDeps(), this.anteOptions);
+    } catch (err) {
+      return execError(err, wanted, meter.consumed(), []);
+    }
+    anteStore.write();
+    const anteEvents = anteCtx.events.events;
+    const msgStore = new CacheStore(parent);
+    const msgEvents = new EventManager();
+    const responses: { typeUrl: string; value: Uint8Array }[] = [];
+    try {
+      for (let i = 0; i < tx.msgs.length; i++) {
+        const m = tx.msgs[i]!;
+        const ctx = new Context(msgStore, block, mode, meter, new EventManager());
+        const response = m.handler.handle(ctx, m.msg);
+        responses.push(response);
+        const signer = m.handler.signers(m.msg)[0] ?? "";
+        msgEvents.emit("message", [
+          ["action", m.typeUrl],
+          ["sender", signer],
+          ["module", moduleOf(m.typeUrl)],
+          ["msg_index", String(i)],
+        ]);
+        for (const e of ctx.events.events) {
+          msgEvents.events.push({ type: e.type, attributes: [...e.attributes, { key: "msg_index", value: String(i), index: true }] });
+        }
+      }
+    } catch (err) {
+      return execError(err, wanted, meter.consumed(), anteEvents);
+    }
+    msgStore.write();
+    return ExecTxResult.fromPartial({
+      code: 0,
+      data: TxMsgData.encode({ data: [], msgResponses: responses }).finish(),
+      log: "",
+      gasWanted: wanted,
+      gasUsed: meter.consumed(),
+      events: [...anteEvents, ...msgEvents.events],
+    });
+  }
+
+  async commit(extraOps: BatchOp[] = []): Promise<ResponseCommit> {
+    const pending = this.pending;
+    if (!pending) throw new Error("Commit without a finalized block");
+    const ops: BatchOp[] = [];
+    const changes = new Map<string, Uint8Array | null>();
+    if (this.genesisStore) for (const [k, v] of this.genesisStore.writes) changes.set(k, v);
+    for (const [k, v] of pending.store.writes) changes.set(k, v);
+    for (const [k, v] of changes) {
+      const key = dbKey(DbPrefix.state, stringToKey(k));
+      ops.push(v === null ? { type: "del", key } : { type: "put", key, value: v });
+    }
+    ops.push({ type: "put", key: META_KEY, value: encodeMeta(pending.height, pending.appHash, this.lastBlockTime, this.chainId) });
+    for (const op of extraOps) ops.push(op);
+    await this.options.db.commit(ops);
+    for (const [k, v] of changes) {
+      if (v === null) this.committed.map.deleteS(k);
+      else this.committed.map.setS(k, v);
+    }
+    this.trie = pending.trie;
+    this.lastHeight = pending.height;
+    this.lastAppHash = pending.appHash;
+    this.pending = undefined;
+    this.genesisStore = undefined;
+    this.checkStore = new CacheStore(this.committed);
+    return { retainHeight: 0n };
+  }
+
+  async query(req: RequestQuery): Promise<ResponseQuery> {
+    return this.querySync(req);
+  }
+
+  querySync(req: RequestQuery): ResponseQuery {
+    const height = this.lastHeight;
+    if (req.height !== 0n && req.height !== height) {
+      return ResponseQuery.fromPartial({
+        code: SdkErrors.InvalidRequest.code,
+        codespace: "sdk",
+        log: `historical queries are not supported: requested height ${req.height}, latest is ${height}`,
+        height,
+      });
+    }
+    try {
+      if (req.path === "/cosmos.tx.v1beta1.Service/Simulate" || req.path === "app/simulate") {
+        return ResponseQuery.fromPartial({ code: 0, value: this.simulate(req.data), height });
+      }
+      const handler = this.queryRouter.get(req.path);
+      if (!handler) throw SdkErrors.UnknownRequest.wrap(`unknown query path ${req.path}`);
+      const value = handler.handle(this.queryContext(), req.data);
+      return ResponseQuery.fromPartial({ code: 0, value, height });
+    } catch (err) {
+      const r = errorResult(err);
+      return ResponseQuery.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, height });
+    }
+  }
+
+  private simulate(request: Uint8Array): Uint8Array {
+    const req = SimulateRequest.decode(request);
+    // tx_bytes is what CosmJS sends; the deprecated decoded `tx` field is not accepted.
+    const bytes = req.txBytes;
+    if (bytes.length === 0) throw SdkErrors.InvalidRequest.wrap("simulate needs tx_bytes");
+    const decoded = decodeTx(bytes, this.msgRouter);
+    const block = this.blockInfoForCheck();
+    const result = this.runTx(new CacheStore(this.committed), block, decoded, "simulate");
+    if (result.code !== 0) throw new AppError(result.codespace, result.code, result.log);
+    const msgData = TxMsgData.decode(result.data);
+    return SimulateResponse.encode({
+      gasInfo: { gasWanted: result.gasWanted, gasUsed: result.gasUsed },
+      result: { data: result.data, log: "", events: result.events, msgResponses: msgData.msgResponses },
+    }).finish();
+  }
+
+  queryContext(): Context {
+    return new Context(this.genesisStore ?? this.committed, this.blockInfoForCheck(), "query");
+  }
+
+  private blockInfoForCheck(): BlockInfo {
+    return { height: this.lastHeight + 1n, time: this.lastBlockTime, chainId: this.chainId, hash: new Uint8Array(32), proposer: new Uint8Array() };
+  }
+
+  private anteDeps(): { accounts: AccountKeeper; bank: BankKeeper; isVerified(hash: Uint8Array): boolean } {
+    return { accounts: this.accounts, bank: this.bank, isVerified: (hash) => this.verified.has(keyToString(hash)) };
+  }
+
+  /** Runs every module invariant against the committed state; returns the broken ones. */
+  checkInvariants(): string[] {
+    const ctx = this.queryContext();
+    const broken: string[] = [];
+    for (const m of this.modules) for (const inv of m.invariants ?? []) {
+      const r = inv.check(ctx);
+      if (r) broken.push(`${m.name}/${inv.name}: ${r}`);
+    }
+    return broken;
+  }
+
+  exportGenesis(): Record<string, unknown> {
+    const ctx = this.queryContext();
+    const out: Record<string, unknown> = {};
+    for (const m of this.modules) out[m.name] = m.exportGenesis(ctx);
+    return out;
+  }
+}
+
+function moduleOf(typeUrl: string): string {
+  // "/cosmos.bank.v1beta1.MsgSend" → "bank"; "/trainchain.training_task.v1.MsgX" → "training_task"
+  const parts = typeUrl.replace(/^\//, "").split(".");
+  return parts.length >= 3 ? parts[1]! : parts[0]!;
+}
+
+function withMode(events: Event[], mode: string): Event[] {
+  return events.map((e) => ({ type: e.type, attributes: [...e.attributes, { key: "mode", value: mode, index: true }] }));
+}
+
+function changesOf(store: CacheStore, under?: CacheStore): [Uint8Array, Uint8Array | undefined][] {
+  const merged = new Map<string, Uint8Array | null>();
+  if (under) for (const [k, v] of under.writes) merged.set(k, v);
+  for (const [k, v] of store.writes) merged.set(k, v);
+  // sorted so the trie update order (and so every intermediate) is deterministic
+  return [...merged.keys()].sort().map((k) => {
+    const v = merged.get(k)!;
+    return [stringToKey(k), v === null ? undefined : v];
+  });
+}
+
+function toTime(t: { seconds: bigint; nanos: number } | undefined): { seconds: bigint; nanos: number } {
+  return t ? { seconds: t.seconds, nanos: t.nanos } : { seconds: 0n, nanos: 0 };
+}
+
+function parseAppState(bytes: Uint8Array): Record<string, unknown> {
+  if (bytes.length === 0) return {};
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof parsed !== "object" || parsed === null) throw new Error("app_state is not an object");
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`invalid genesis app_state: ${(err as Error).message}`);
+  }
+}
+
+function encodeMeta(height: bigint, appHash: Uint8Array, time: { seconds: bigint; nanos: number }, chainId: string): Uint8Array {
+  const chain = new TextEncoder().encode(chainId);
+  const out = new Uint8Array(52 + chain.length);
+  out.set(uint64BE(height), 0);
+  out.set(appHash, 8);
+  out.set(uint64BE(time.seconds), 40);
+  new DataView(out.buffer).setUint32(48, time.nanos);
+  out.set(chain, 52);
+  return out;
+}
+
+function checkTxError(err: unknown, gasWanted: bigint, gasUsed: bigint): ResponseCheckTx {
+  const r = errorResult(err);
+  return ResponseCheckTx.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, gasWanted, gasUsed });
+}
+
+function execError(err: unknown, gasWanted: bigint, gasUsed: bigint, events: Event[]): ExecTxResult {
+  const r = errorResult(err);
+  return ExecTxResult.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, gasWanted, gasUsed, events });
+}
+
+export { txHash, toBech32 };

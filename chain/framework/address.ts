@@ -1,0 +1,38 @@
+// Bech32 account addresses: bech32("train", ripemd160(sha256(compressed secp256k1 pubkey))).
+import { bech32 } from "bech32";
+import { createHash } from "node:crypto";
+import { SdkErrors } from "./errors.ts";
+
+export const BECH32_PREFIX = "train";
+
+export function toBech32(bytes: Uint8Array, prefix: string = BECH32_PREFIX): string {
+  return bech32.encode(prefix, bech32.toWords(bytes));
+}
+
+/** Decodes and checks an account address; a bad one is an sdk/7 error naming the input. */
+export function fromBech32(address: string, prefix: string = BECH32_PREFIX): Uint8Array {
+  let decoded: { prefix: string; words: number[] };
+  try {
+    decoded = bech32.decode(address, 256);
+  } catch (err) {
+    throw SdkErrors.InvalidAddress.wrap(`invalid address ${JSON.stringify(address)}: ${(err as Error).message}`);
+  }
+  if (decoded.prefix !== prefix) {
+    throw SdkErrors.InvalidAddress.wrap(`invalid address ${JSON.stringify(address)}: expected prefix "${prefix}", got "${decoded.prefix}"`);
+  }
+  const bytes = Uint8Array.from(bech32.fromWords(decoded.words));
+  if (bytes.length !== 20 && bytes.length !== 32) {
+    throw SdkErrors.InvalidAddress.wrap(`invalid address ${JSON.stringify(address)}: ${bytes.length} bytes, expected 20 or 32`);
+  }
+  return bytes;
+}
+
+export function pubkeyToAddress(pubkey: Uint8Array): Uint8Array {
+  const sha = createHash("sha256").update(pubkey).digest();
+  return new Uint8Array(createHash("ripemd160").update(sha).digest());
+}
+
+/** Module account address: the first 20 bytes of sha256(module name), as the SDK derives it. */
+export function moduleAddress(name: string): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(name).digest().subarray(0, 20));
+}

@@ -1,0 +1,83 @@
+// The context a keeper method runs in: a (gas-metered) store branch, block info, the gas meter and
+// the event manager. Everything a state transition may depend on is here; nothing else.
+import type { KVEntry, KVStore } from "../store/kv.ts";
+import { concatBytes } from "../store/bytes.ts";
+import { EventManager } from "./events.ts";
+import { GasKVStore, GasMeter, infiniteGasMeter } from "./gas.ts";
+
+export interface BlockInfo {
+  height: bigint;
+  /** Block time (consensus time), never the wall clock. */
+  time: { seconds: bigint; nanos: number };
+  chainId: string;
+  /** Hash of the block being executed (randomness source for end-of-block logic). */
+  hash: Uint8Array;
+  proposer: Uint8Array;
+}
+
+export type ExecMode = "check" | "recheck" | "simulate" | "deliver" | "genesis" | "query";
+
+export class Context {
+  readonly store: KVStore;
+  constructor(
+    readonly rawStore: KVStore,
+    readonly block: BlockInfo,
+    readonly mode: ExecMode,
+    readonly gasMeter: GasMeter = infiniteGasMeter(),
+    readonly events: EventManager = new EventManager(),
+  ) {
+    this.store = new GasKVStore(rawStore, gasMeter);
+  }
+
+  /** A module's namespace: keys are prefixed with the module's one-byte store prefix. */
+  kv(prefix: number): KVStore {
+    return new PrefixStore(this.store, Uint8Array.of(prefix));
+  }
+
+  withStore(store: KVStore, gasMeter: GasMeter = this.gasMeter, events: EventManager = this.events): Context {
+    return new Context(store, this.block, this.mode, gasMeter, events);
+  }
+
+  isCheck(): boolean {
+    return this.mode === "check" || this.mode === "recheck";
+  }
+}
+
+export class PrefixStore implements KVStore {
+  constructor(
+    private readonly parent: KVStore,
+    private readonly prefix: Uint8Array,
+  ) {}
+  private k(key: Uint8Array): Uint8Array {
+    return concatBytes(this.prefix, key);
+  }
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.parent.get(this.k(key));
+  }
+  has(key: Uint8Array): boolean {
+    return this.parent.has(this.k(key));
+  }
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.parent.set(this.k(key), value);
+  }
+  delete(key: Uint8Array): void {
+    this.parent.delete(this.k(key));
+  }
+  range(start: Uint8Array, end: Uint8Array | undefined, reverse?: boolean): KVEntry[] {
+    const pEnd = end ? this.k(end) : prefixUpper(this.prefix);
+    return this.parent
+      .range(this.k(start), pEnd, reverse)
+      .map((e) => ({ key: e.key.subarray(this.prefix.length), value: e.value }));
+  }
+}
+
+function prefixUpper(prefix: Uint8Array): Uint8Array | undefined {
+  const end = Uint8Array.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]! += 1;
+      return end.slice(0, i + 1);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,234 @@
+// Block store and tx/event indexer over the chain database. Writes are returned as batch ops so
+// the engine commits a height's state, block, results and indexes in one atomic batch.
+import { BlockID } from "cosmjs-types/tendermint/types/types";
+import { Block } from "cosmjs-types/tendermint/types/block";
+import { ResponseFinalizeBlock, TxResult, type Event } from "cosmjs-types/tendermint/abci/types";
+import { createHash } from "node:crypto";
+import { ChainDb, DbPrefix, dbKey, heightKey, type BatchOp } from "../store/db.ts";
+import { concatBytes, readUint64BE, toHex, uint32BE, uint64BE } from "../store/bytes.ts";
+import { matchesQuery, parseQuery, type Query } from "./query.ts";
+import type { BlockRecord, BlockResultsRecord, SearchOptions, TxRecord } from "./types.ts";
+
+const enc = new TextEncoder();
+const SEP = Uint8Array.of(0);
+
+/** Flattens events into CometBFT's "type.key" → values map (indexed attributes only). */
+export function flattenEvents(events: Event[], into = new Map<string, string[]>()): Map<string, string[]> {
+  for (const e of events) {
+    for (const a of e.attributes) {
+      if (!a.index) continue;
+      const k = `${e.type}.${a.key}`;
+      const list = into.get(k);
+      if (list) list.push(a.value);
+      else into.set(k, [a.value]);
+    }
+  }
+  return into;
+}
+
+export function txEventMap(record: TxRecord): Map<string, string[]> {
+  const map = flattenEvents(record.result.events);
+  map.set("tx.hash", [toHex(record.hash).toUpperCase()]);
+  map.set("tx.height", [record.height.toString()]);
+  return map;
+}
+
+export class BlockStore {
+  private latest = 0n;
+  private earliest = 0n;
+  private readonly cache = new Map<bigint, BlockRecord>();
+
+  constructor(private readonly db: ChainDb) {}
+
+  async load(): Promise<void> {
+    for await (const [k] of this.db.iterate(Uint8Array.of(DbPrefix.block), { reverse: true, limit: 1 })) this.latest = readUint64BE(k, 1);
+    for await (const [k] of this.db.iterate(Uint8Array.of(DbPrefix.block), { limit: 1 })) this.earliest = readUint64BE(k, 1);
+  }
+
+  latestHeight(): bigint {
+    return this.latest;
+  }
+
+  earliestHeight(): bigint {
+    return this.earliest;
+  }
+
+  /** Batch ops that store a block, its results and its indexes. */
+  blockOps(block: BlockRecord, results: BlockResultsRecord): BatchOp[] {
+    const h = block.header.height;
+    const ops: BatchOp[] = [];
+    const encoded = Block.encode({
+      header: block.header,
+      data: { txs: block.txs },
+      evidence: { evidence: [] },
+      lastCommit: block.lastCommit,
+    }).finish();
+    ops.push({ type: "put", key: heightKey(DbPrefix.block, h), value: encoded });
+    ops.push({ type: "put", key: heightKey(DbPrefix.blockId, h), value: BlockID.encode({ hash: block.blockId.hash, partSetHeader: block.blockId.partSetHeader }).finish() });
+    ops.push({ type: "put", key: dbKey(DbPrefix.blockHash, block.blockId.hash), value: uint64BE(h) });
+    ops.push({
+      type: "put",
+      key: heightKey(DbPrefix.results, h),
+      value: ResponseFinalizeBlock.encode({
+        events: results.finalizeBlockEvents,
+        txResults: [],
+        validatorUpdates: results.validatorUpdates,
+        consensusParamUpdates: undefined,
+        appHash: results.appHash,
+      }).finish(),
+    });
+    const hb = uint64BE(h);
+    for (let i = 0; i < block.txs.length; i++) {
+      const tx = block.txs[i]!;
+      const result = results.txResults[i]!;
+      const pos = concatBytes(hb, uint32BE(i));
+      ops.push({ type: "put", key: dbKey(DbPrefix.tx, pos), value: TxResult.encode({ height: h, index: i, tx, result }).finish() });
+      ops.push({ type: "put", key: dbKey(DbPrefix.txHash, txHashOf(tx)), value: pos });
+      for (const e of result.events) {
+        for (const a of e.attributes) {
+          if (!a.index) continue;
+          ops.push({ type: "put", key: dbKey(DbPrefix.event, enc.encode(`${e.type}.${a.key}`), SEP, enc.encode(a.value), SEP, pos), value: new Uint8Array() });
+        }
+      }
+    }
+    for (const e of results.finalizeBlockEvents) {
+      for (const a of e.attributes) {
+        if (!a.index) continue;
+        ops.push({ type: "put", key: dbKey(DbPrefix.blockEvent, enc.encode(`${e.type}.${a.key}`), SEP, enc.encode(a.value), SEP, hb), value: new Uint8Array() });
+      }
+    }
+    return ops;
+  }
+
+  /** Call after the batch holding blockOps() was committed. */
+  committed(block: BlockRecord): void {
+    this.latest = block.header.height;
+    if (this.earliest === 0n) this.earliest = block.header.height;
+    this.cache.set(block.header.height, block);
+    if (this.cache.size > 64) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  async block(height: bigint): Promise<BlockRecord | undefined> {
+    const cached = this.cache.get(height);
+    if (cached) return cached;
+    const raw = await this.db.get(heightKey(DbPrefix.block, height));
+    const rawId = await this.db.get(heightKey(DbPrefix.blockId, height));
+    if (!raw || !rawId) return undefined;
+    const b = Block.decode(raw);
+    const id = BlockID.decode(rawId);
+    return {
+      blockId: { hash: id.hash, partSetHeader: { total: id.partSetHeader?.total ?? 1, hash: id.partSetHeader?.hash ?? new Uint8Array() } },
+      header: b.header!,
+      txs: b.data?.txs ?? [],
+      lastCommit: b.lastCommit!,
+      size: raw.length,
+    };
+  }
+
+  async blockByHash(hash: Uint8Array): Promise<BlockRecord | undefined> {
+    const raw = await this.db.get(dbKey(DbPrefix.blockHash, hash));
+    return raw ? this.block(readUint64BE(raw)) : undefined;
+  }
+
+  async blockResults(height: bigint): Promise<BlockResultsRecord | undefined> {
+    const raw = await this.db.get(heightKey(DbPrefix.results, height));
+    if (!raw) return undefined;
+    const r = ResponseFinalizeBlock.decode(raw);
+    const txResults = [];
+    for await (const [, v] of this.db.iterate(heightKey(DbPrefix.tx, height))) txResults.push(TxResult.decode(v).result!);
+    return { height, txResults, finalizeBlockEvents: r.events, validatorUpdates: r.validatorUpdates, appHash: r.appHash };
+  }
+
+  private async txAt(pos: Uint8Array): Promise<TxRecord | undefined> {
+    const raw = await this.db.get(dbKey(DbPrefix.tx, pos));
+    if (!raw) return undefined;
+    const t = TxResult.decode(raw);
+    return { hash: txHashOf(t.tx), height: t.height, index: t.index, tx: t.tx, result: t.result! };
+  }
+
+  async tx(hash: Uint8Array): Promise<TxRecord | undefined> {
+    const pos = await this.db.get(dbKey(DbPrefix.txHash, hash));
+    return pos ? this.txAt(pos) : undefined;
+  }
+
+  /** Positions (height‖index) of txs with an indexed attribute `key` = `value`. */
+  private async eventPositions(key: string, value: string): Promise<Uint8Array[]> {
+    const prefix = dbKey(DbPrefix.event, enc.encode(key), SEP, enc.encode(value), SEP);
+    const out: Uint8Array[] = [];
+    for await (const [k] of this.db.iterate(prefix)) out.push(k.slice(prefix.length));
+    return out;
+  }
+
+  async searchTxs(source: string, options: SearchOptions): Promise<{ txs: TxRecord[]; total: number }> {
+    const query = parseQuery(source);
+    const candidates = await this.txCandidates(query);
+    const matched: TxRecord[] = [];
+    for (const pos of candidates) {
+      const rec = await this.txAt(pos);
+      if (rec && matchesQuery(query, txEventMap(rec))) matched.push(rec);
+    }
+    matched.sort((a, b) => (a.height === b.height ? a.index - b.index : a.height < b.height ? -1 : 1));
+    if (options.orderBy === "desc") matched.reverse();
+    const start = (options.page - 1) * options.perPage;
+    return { txs: matched.slice(start, start + options.perPage), total: matched.length };
+  }
+
+  /** Narrows the search with the index: tx.hash, then equality on event keys, then a tx.height range, else a scan. */
+  private async txCandidates(query: Query): Promise<Uint8Array[]> {
+    const hashCond = query.conditions.find((c) => c.key === "tx.hash" && c.op === "=");
+    if (hashCond?.value) {
+      const hex = hashCond.value.text.replace(/^0x/i, "");
+      if (!/^[0-9a-fA-F]{64}$/.test(hex)) return [];
+      const pos = await this.db.get(dbKey(DbPrefix.txHash, new Uint8Array(Buffer.from(hex, "hex"))));
+      return pos ? [pos] : [];
+    }
+    let set: Map<string, Uint8Array> | undefined;
+    for (const c of query.conditions) {
+      if (c.op !== "=" || !c.value || c.key.startsWith("tx.") || c.key === "tm.event") continue;
+      const positions = await this.eventPositions(c.key, c.value.text);
+      const next = new Map<string, Uint8Array>();
+      for (const p of positions) {
+        const k = Buffer.from(p).toString("latin1");
+        if (!set || set.has(k)) next.set(k, p);
+      }
+      set = next;
+    }
+    if (set) return [...set.values()];
+    let lo = 1n;
+    let hi = this.latest;
+    for (const c of query.conditions) {
+      if (c.key !== "tx.height" || c.value?.kind !== "number") continue;
+      const v = BigInt(c.value.text.split(".")[0]!);
+      if (c.op === "=") (lo = v > lo ? v : lo), (hi = v < hi ? v : hi);
+      else if (c.op === ">") lo = v + 1n > lo ? v + 1n : lo;
+      else if (c.op === ">=") lo = v > lo ? v : lo;
+      else if (c.op === "<") hi = v - 1n < hi ? v - 1n : hi;
+      else if (c.op === "<=") hi = v < hi ? v : hi;
+    }
+    const out: Uint8Array[] = [];
+    if (lo > hi) return out;
+    for await (const [k] of this.db.iterate(Uint8Array.of(DbPrefix.tx), { gte: heightKey(DbPrefix.tx, lo), lt: heightKey(DbPrefix.tx, hi + 1n) })) {
+      out.push(k.slice(1));
+    }
+    return out;
+  }
+
+  async searchBlocks(source: string, options: SearchOptions): Promise<{ heights: bigint[]; total: number }> {
+    const query = parseQuery(source);
+    const heights: bigint[] = [];
+    for (let h = this.earliest; h <= this.latest && h > 0n; h++) {
+      const r = await this.blockResults(h);
+      if (!r) continue;
+      const map = flattenEvents(r.finalizeBlockEvents);
+      map.set("block.height", [h.toString()]);
+      if (matchesQuery(query, map)) heights.push(h);
+    }
+    if (options.orderBy === "desc") heights.reverse();
+    const start = (options.page - 1) * options.perPage;
+    return { heights: heights.slice(start, start + options.perPage), total: heights.length };
+  }
+}
+
+export function txHashOf(tx: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(tx).digest());
+}

@@ -1,0 +1,210 @@
+// The embedded block engine: a single-validator block producer. Every `blockTime` it reaps the
+// mempool, builds and signs a header, drives FinalizeBlock, and commits state + block + results +
+// indexes in one atomic batch.
+import { Header } from "cosmjs-types/tendermint/types/types";
+import type { Commit } from "cosmjs-types/tendermint/types/types";
+import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
+import { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+import type { Logger } from "pino";
+import type { TrainchainApp } from "../app.ts";
+import type { BlockStore } from "./blockstore.ts";
+import { flattenEvents, txEventMap } from "./blockstore.ts";
+import type { Mempool } from "./mempool.ts";
+import { merkleRoot, sha256 } from "./hashing.ts";
+import { signVote, voteSignBytes, type ValidatorKey } from "./validator-key.ts";
+import type { BlockRecord, BlockResultsRecord, NodeEvent, TxRecord } from "./types.ts";
+import { txHashOf } from "./blockstore.ts";
+
+export interface EngineOptions {
+  blockTimeMs: number;
+  maxBlockBytes: number;
+  maxBlockGas: bigint;
+  chainId: string;
+  consensusParamsHash: Uint8Array;
+}
+
+export interface EngineHooks {
+  onBlock(block: BlockRecord, results: BlockResultsRecord, txs: TxRecord[]): void;
+}
+
+type Time = { seconds: bigint; nanos: number };
+
+function nowTime(): Time {
+  const ms = Date.now();
+  return { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
+}
+
+function later(a: Time, b: Time): boolean {
+  return a.seconds > b.seconds || (a.seconds === b.seconds && a.nanos > b.nanos);
+}
+
+/** Deterministic part of a tx result that goes into LastResultsHash, as CometBFT hashes it. */
+function resultsHash(results: ExecTxResult[]): Uint8Array {
+  return merkleRoot(
+    results.map((r) => ExecTxResult.encode({ code: r.code, data: r.data, log: "", info: "", gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: [], codespace: "" }).finish()),
+  );
+}
+
+export class BlockEngine {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private producing: Promise<void> | undefined;
+  private lastBlock: BlockRecord | undefined;
+  private lastResultsHash: Uint8Array = sha256();
+  private stopped = false;
+
+  constructor(
+    private readonly app: TrainchainApp,
+    private readonly store: BlockStore,
+    private readonly mempool: Mempool,
+    private readonly key: ValidatorKey,
+    private readonly options: EngineOptions,
+    private readonly hooks: EngineHooks,
+    private readonly log: Logger,
+  ) {}
+
+  async init(): Promise<void> {
+    const h = this.store.latestHeight();
+    if (h > 0n) {
+      this.lastBlock = await this.store.block(h);
+      const r = await this.store.blockResults(h);
+      if (r) this.lastResultsHash = resultsHash(r.txResults);
+    }
+    if (this.store.latestHeight() !== this.app.height) {
+      throw new Error(`block store is at height ${this.store.latestHeight()} but the state is at ${this.app.height}; the data directory is inconsistent`);
+    }
+  }
+
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      this.producing = this.produceBlock()
+        .catch((err: Error) => {
+          this.log.error({ err: err.message }, "block production failed; stopping the engine");
+          this.running = false;
+          this.stopped = true;
+          process.exitCode = 1;
+        })
+        .finally(() => {
+          this.producing = undefined;
+          this.schedule(Math.max(0, this.options.blockTimeMs - (Date.now() - started)));
+        });
+    }, delay);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.producing;
+  }
+
+  get failed(): boolean {
+    return this.stopped;
+  }
+
+  async produceBlock(): Promise<void> {
+    const height = this.app.height + 1n;
+    const prev = this.lastBlock;
+    let time = nowTime();
+    if (prev && !later(time, prev.header.time!)) {
+      const t = prev.header.time!;
+      time = t.nanos + 1_000_000 < 1_000_000_000 ? { seconds: t.seconds, nanos: t.nanos + 1_000_000 } : { seconds: t.seconds + 1n, nanos: 0 };
+    }
+    const txs = this.mempool.reap(this.options.maxBlockBytes, this.options.maxBlockGas);
+    const lastCommit: Commit = prev
+      ? {
+          height: prev.header.height,
+          round: 0,
+          blockId: prev.blockId,
+          signatures: [
+            {
+              blockIdFlag: BlockIDFlag.BLOCK_ID_FLAG_COMMIT,
+              validatorAddress: this.key.address,
+              timestamp: time,
+              signature: signVote(this.key, voteSignBytes(this.options.chainId, prev.header.height, prev.blockId.hash, time)),
+            },
+          ],
+        }
+      : { height: 0n, round: 0, blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } }, signatures: [] };
+    const validatorsHash = merkleRoot(this.app.validatorSet().map((v) => concat(v.pubKey!.ed25519!, bigEndian(v.power))));
+    const header: Header = {
+      version: { block: 11n, app: 0n },
+      chainId: this.options.chainId,
+      height,
+      time,
+      lastBlockId: lastCommit.blockId!,
+      lastCommitHash: merkleRoot(lastCommit.signatures.map((s) => s.signature)),
+      dataHash: merkleRoot(txs.map((t) => txHashOf(t))),
+      validatorsHash,
+      nextValidatorsHash: validatorsHash,
+      consensusHash: this.options.consensusParamsHash,
+      appHash: this.app.appHash.length > 0 ? this.app.appHash : sha256(),
+      lastResultsHash: this.lastResultsHash,
+      evidenceHash: merkleRoot([]),
+      proposerAddress: this.key.address,
+    };
+    const headerBytes = Header.encode(header).finish();
+    const hash = sha256(headerBytes);
+    const response = this.app.finalizeBlockSync({
+      txs,
+      decidedLastCommit: { round: 0, votes: [] },
+      misbehavior: [],
+      hash,
+      height,
+      time,
+      nextValidatorsHash: validatorsHash,
+      proposerAddress: this.key.address,
+    });
+    let size = headerBytes.length;
+    for (const t of txs) size += t.length;
+    const block: BlockRecord = { blockId: { hash, partSetHeader: { total: 1, hash: sha256(hash, headerBytes) } }, header, txs, lastCommit, size };
+    const results: BlockResultsRecord = {
+      height,
+      txResults: response.txResults,
+      finalizeBlockEvents: response.events,
+      validatorUpdates: response.validatorUpdates,
+      appHash: response.appHash,
+    };
+    await this.app.commit(this.store.blockOps(block, results));
+    this.store.committed(block);
+    this.lastBlock = block;
+    this.lastResultsHash = resultsHash(response.txResults);
+    this.mempool.update(txs);
+    const records: TxRecord[] = txs.map((tx, index) => ({ hash: txHashOf(tx), height, index, tx, result: response.txResults[index]! }));
+    this.hooks.onBlock(block, results, records);
+    if (txs.length > 0) this.log.info({ height: Number(height), txs: txs.length }, "committed block");
+  }
+}
+
+/** Websocket event for a block, with CometBFT's flattened event keys. */
+export function newBlockEvent(block: BlockRecord, results: BlockResultsRecord): NodeEvent {
+  const events = flattenEvents(results.finalizeBlockEvents);
+  events.set("tm.event", ["NewBlock"]);
+  events.set("block.height", [block.header.height.toString()]);
+  return { kind: "NewBlock", block, results, events };
+}
+
+export function txEvent(tx: TxRecord): NodeEvent {
+  const events = txEventMap(tx);
+  events.set("tm.event", ["Tx"]);
+  return { kind: "Tx", tx, events };
+}
+
+function bigEndian(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,113 @@
+// The mempool: CheckTx on admission, arrival order (which is per-sender sequence order, since
+// CheckTx state advances the sender's sequence), duplicate rejection, size limits, recheck after
+// every commit.
+import type { ResponseCheckTx } from "cosmjs-types/tendermint/abci/types";
+import { ResponseCheckTx as ResponseCheckTxCodec } from "cosmjs-types/tendermint/abci/types";
+import { SdkErrors } from "../framework/errors.ts";
+import { txHashOf } from "./blockstore.ts";
+
+export interface MempoolLimits {
+  maxTxs: number;
+  maxBytes: number;
+  maxTxBytes: number;
+  /** Recently seen tx hashes remembered to reject duplicates (replays of committed txs fail on sequence). */
+  cacheSize: number;
+}
+
+export const defaultMempoolLimits: MempoolLimits = { maxTxs: 20_000, maxBytes: 128 * 1024 * 1024, maxTxBytes: 1024 * 1024, cacheSize: 50_000 };
+
+interface Entry {
+  tx: Uint8Array;
+  gasWanted: bigint;
+}
+
+export interface CheckTxFn {
+  (tx: Uint8Array, recheck: boolean): ResponseCheckTx;
+}
+
+export class Mempool {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly checkTx: CheckTxFn,
+    private readonly limits: MempoolLimits = defaultMempoolLimits,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get totalBytes(): number {
+    return this.bytes;
+  }
+
+  add(tx: Uint8Array): ResponseCheckTx {
+    if (tx.length > this.limits.maxTxBytes) return reject(SdkErrors.TxTooLarge.wrap(`tx of ${tx.length} bytes exceeds the mempool limit of ${this.limits.maxTxBytes}`));
+    const key = Buffer.from(txHashOf(tx)).toString("latin1");
+    if (this.entries.has(key) || this.seen.has(key)) return reject(SdkErrors.TxInMempoolCache.wrap(""));
+    if (this.entries.size >= this.limits.maxTxs || this.bytes + tx.length > this.limits.maxBytes) {
+      return reject(SdkErrors.MempoolIsFull.wrap(`mempool holds ${this.entries.size} txs (${this.bytes} bytes)`));
+    }
+    const res = this.checkTx(tx, false);
+    if (res.code !== 0) return res;
+    this.entries.set(key, { tx, gasWanted: res.gasWanted });
+    this.bytes += tx.length;
+    this.remember(key);
+    return res;
+  }
+
+  private remember(key: string): void {
+    this.seen.add(key);
+    if (this.seen.size > this.limits.cacheSize) this.seen.delete(this.seen.values().next().value!);
+  }
+
+  /** Txs for the next block, in order, within the byte and gas limits. */
+  reap(maxBytes: number, maxGas: bigint): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let bytes = 0;
+    let gas = 0n;
+    for (const e of this.entries.values()) {
+      if (bytes + e.tx.length > maxBytes) break;
+      if (maxGas > 0n && gas + e.gasWanted > maxGas) break;
+      bytes += e.tx.length;
+      gas += e.gasWanted;
+      out.push(e.tx);
+    }
+    return out;
+  }
+
+  /** After a commit: drop the block's txs, then recheck the rest against the new state. */
+  update(committed: Uint8Array[]): void {
+    for (const tx of committed) {
+      const key = Buffer.from(txHashOf(tx)).toString("latin1");
+      const e = this.entries.get(key);
+      if (e) {
+        this.entries.delete(key);
+        this.bytes -= e.tx.length;
+      }
+      this.remember(key);
+    }
+    for (const [key, e] of [...this.entries]) {
+      const res = this.checkTx(e.tx, true);
+      if (res.code !== 0) {
+        this.entries.delete(key);
+        this.bytes -= e.tx.length;
+      }
+    }
+  }
+
+  list(limit: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const e of this.entries.values()) {
+      if (out.length >= limit) break;
+      out.push(e.tx);
+    }
+    return out;
+  }
+}
+
+function reject(err: { codespace: string; code: number; message: string }): ResponseCheckTx {
+  return ResponseCheckTxCodec.fromPartial({ code: err.code, codespace: err.codespace, log: err.message });
+}

@@ -1,0 +1,86 @@
+// LevelDB persistence (classic-level). One database holds the state, the block store, the block
+// results, the tx index and the commit metadata; everything of one height is written in one
+// atomic batch, so a crash at any moment leaves either the whole height or none of it.
+import { ClassicLevel } from "classic-level";
+import { concatBytes, keyToString, prefixEnd, uint64BE } from "./bytes.ts";
+
+/** Top-level namespaces of the database. Never renumber. */
+export const DbPrefix = {
+  state: 0x73, // 's' + state key → value
+  block: 0x62, // 'b' + height → Block
+  blockId: 0x69, // 'i' + height → BlockID
+  blockHash: 0x68, // 'h' + block hash → height
+  results: 0x72, // 'r' + height → ResponseFinalizeBlock (tx results stored per tx)
+  tx: 0x78, // 'x' + height + index → TxResult
+  txHash: 0x74, // 't' + tx hash → height + index
+  event: 0x65, // 'e' + type.key + 0 + value + 0 + height + index → ''
+  blockEvent: 0x45, // 'E' + type.key + 0 + value + 0 + height → ''
+  meta: 0x6d, // 'm' + name → value
+} as const;
+
+export type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+
+export class ChainDb {
+  private constructor(readonly level: ClassicLevel<Uint8Array, Uint8Array>) {}
+
+  static async open(path: string): Promise<ChainDb> {
+    const level = new ClassicLevel<Uint8Array, Uint8Array>(path, { keyEncoding: "view", valueEncoding: "view" });
+    try {
+      await level.open();
+    } catch (err) {
+      const cause = (err as { cause?: Error }).cause;
+      const detail = cause?.message ?? (err as Error).message;
+      throw new Error(`cannot open the chain database at ${path}: ${detail}`);
+    }
+    return new ChainDb(level);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return (await this.level.get(key)) ?? undefined;
+  }
+
+  /** Writes all ops atomically and durably (fsync) before resolving. */
+  async commit(ops: BatchOp[]): Promise<void> {
+    await this.level.batch(ops, { sync: true });
+  }
+
+  /** Iterates keys under a prefix in byte order. */
+  async *iterate(
+    prefix: Uint8Array,
+    options: { reverse?: boolean; gte?: Uint8Array; lt?: Uint8Array; limit?: number } = {},
+  ): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const end = prefixEnd(prefix);
+    const it = this.level.iterator({
+      gte: options.gte ?? prefix,
+      ...(options.lt ? { lt: options.lt } : end ? { lt: end } : {}),
+      reverse: options.reverse ?? false,
+      limit: options.limit ?? -1,
+    });
+    try {
+      for await (const [k, v] of it) yield [k, v];
+    } finally {
+      await it.close();
+    }
+  }
+
+  /** Loads every state entry (key without the namespace byte) for the in-memory state. */
+  async loadState(): Promise<[string, Uint8Array][]> {
+    const out: [string, Uint8Array][] = [];
+    for await (const [k, v] of this.iterate(Uint8Array.of(DbPrefix.state))) {
+      out.push([keyToString(k.subarray(1)), v]);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.level.close();
+  }
+}
+
+export function dbKey(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  return concatBytes(Uint8Array.of(prefix), ...parts);
+}
+
+export function heightKey(prefix: number, height: bigint): Uint8Array {
+  return dbKey(prefix, uint64BE(height));
+}

@@ -1,0 +1,2 @@
+// auth reuses the SDK's codes (codespace "sdk") as the Cosmos SDK's x/auth does.
+export { SdkErrors as AuthErrors } from "../../chain/framework/errors.ts";

@@ -1,0 +1,139 @@
+// Accounts: BaseAccount / ModuleAccount stored as Any, account numbers, sequences, params.
+import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { Any } from "cosmjs-types/google/protobuf/any";
+import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
+import type { Context } from "../../chain/framework/context.ts";
+import { fromBech32, moduleAddress, toBech32 } from "../../chain/framework/address.ts";
+import { SdkErrors } from "../../chain/framework/errors.ts";
+import { concatBytes, readUint64BE, uint64BE } from "../../chain/store/bytes.ts";
+import type { KVStore } from "../../chain/store/kv.ts";
+import { AccountKeyPrefix, AUTH_STORE_PREFIX, NextAccountNumberKey, ParamsKey } from "./keys.ts";
+import { defaultAuthParams, type Params } from "./params.ts";
+import { Params as ParamsCodec } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+
+export const BASE_ACCOUNT_URL = "/cosmos.auth.v1beta1.BaseAccount";
+export const MODULE_ACCOUNT_URL = "/cosmos.auth.v1beta1.ModuleAccount";
+export const SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey";
+
+export interface Account {
+  address: Uint8Array;
+  /** 33-byte compressed secp256k1 key, when known. */
+  pubKey?: Uint8Array;
+  accountNumber: bigint;
+  sequence: bigint;
+  /** Set for module accounts. */
+  module?: { name: string; permissions: string[] };
+}
+
+export function encodeAccountAny(account: Account): Any {
+  const base: BaseAccount = {
+    address: toBech32(account.address),
+    pubKey: account.pubKey ? Any.fromPartial({ typeUrl: SECP256K1_PUBKEY_URL, value: PubKey.encode({ key: account.pubKey }).finish() }) : undefined,
+    accountNumber: account.accountNumber,
+    sequence: account.sequence,
+  };
+  if (account.module) {
+    return {
+      typeUrl: MODULE_ACCOUNT_URL,
+      value: ModuleAccount.encode({ baseAccount: base, name: account.module.name, permissions: account.module.permissions }).finish(),
+    };
+  }
+  return { typeUrl: BASE_ACCOUNT_URL, value: BaseAccount.encode(base).finish() };
+}
+
+function decodeBase(base: BaseAccount): Omit<Account, "module"> {
+  let pubKey: Uint8Array | undefined;
+  if (base.pubKey && base.pubKey.typeUrl === SECP256K1_PUBKEY_URL) pubKey = PubKey.decode(base.pubKey.value).key;
+  return { address: fromBech32(base.address), pubKey, accountNumber: base.accountNumber, sequence: base.sequence };
+}
+
+export function decodeAccountAny(any: Any): Account {
+  if (any.typeUrl === MODULE_ACCOUNT_URL) {
+    const m = ModuleAccount.decode(any.value);
+    return { ...decodeBase(m.baseAccount!), module: { name: m.name, permissions: m.permissions } };
+  }
+  return decodeBase(BaseAccount.decode(any.value));
+}
+
+export class AccountKeeper {
+  /** Module accounts known to the app, with their permissions ("minter", "burner", "staking"). */
+  readonly modulePermissions = new Map<string, string[]>();
+
+  private store(ctx: Context): KVStore {
+    return ctx.kv(AUTH_STORE_PREFIX);
+  }
+
+  getParams(ctx: Context): Params {
+    const raw = this.store(ctx).get(ParamsKey);
+    return raw ? ParamsCodec.decode(raw) : defaultAuthParams();
+  }
+
+  setParams(ctx: Context, params: Params): void {
+    this.store(ctx).set(ParamsKey, ParamsCodec.encode(params).finish());
+  }
+
+  getAccount(ctx: Context, address: Uint8Array): Account | undefined {
+    const raw = this.store(ctx).get(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
+    return raw ? decodeAccountAny(Any.decode(raw)) : undefined;
+  }
+
+  /** The raw Any bytes (for the Account query, without a decode/encode round trip). */
+  getAccountAnyBytes(ctx: Context, address: Uint8Array): Uint8Array | undefined {
+    return this.store(ctx).get(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
+  }
+
+  hasAccount(ctx: Context, address: Uint8Array): boolean {
+    return this.store(ctx).has(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
+  }
+
+  setAccount(ctx: Context, account: Account): void {
+    this.store(ctx).set(concatBytes(Uint8Array.of(AccountKeyPrefix), account.address), Any.encode(encodeAccountAny(account)).finish());
+  }
+
+  nextAccountNumber(ctx: Context): bigint {
+    const store = this.store(ctx);
+    const raw = store.get(NextAccountNumberKey);
+    const n = raw ? readUint64BE(raw) : 0n;
+    store.set(NextAccountNumberKey, uint64BE(n + 1n));
+    return n;
+  }
+
+  /** Creates a BaseAccount with the next account number (as the SDK does on first receipt). */
+  createAccount(ctx: Context, address: Uint8Array): Account {
+    const account: Account = { address, accountNumber: this.nextAccountNumber(ctx), sequence: 0n };
+    this.setAccount(ctx, account);
+    return account;
+  }
+
+  ensureAccount(ctx: Context, address: Uint8Array): void {
+    if (!this.hasAccount(ctx, address)) this.createAccount(ctx, address);
+  }
+
+  moduleAddress(name: string): Uint8Array {
+    return moduleAddress(name);
+  }
+
+  /** Gets or creates the module account `name`. */
+  getModuleAccount(ctx: Context, name: string): Account {
+    const address = moduleAddress(name);
+    const existing = this.getAccount(ctx, address);
+    if (existing) {
+      if (!existing.module) throw SdkErrors.InvalidAddress.wrap(`address of module ${name} is a plain account`);
+      return existing;
+    }
+    const account: Account = {
+      address,
+      accountNumber: this.nextAccountNumber(ctx),
+      sequence: 0n,
+      module: { name, permissions: this.modulePermissions.get(name) ?? [] },
+    };
+    this.setAccount(ctx, account);
+    return account;
+  }
+
+  allAccounts(ctx: Context): Account[] {
+    return this.store(ctx)
+      .range(Uint8Array.of(AccountKeyPrefix), Uint8Array.of(AccountKeyPrefix + 1))
+      .map((e) => decodeAccountAny(Any.decode(e.value)));
+  }
+}

@@ -1,0 +1,1 @@
+export { SdkErrors as BankErrors } from "../../chain/framework/errors.ts";

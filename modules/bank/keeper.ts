@@ -1,0 +1,140 @@
+// Balances and supply. Amounts are bigint; every change of supply goes through mint/burn.
+import type { Context } from "../../chain/framework/context.ts";
+import { SdkErrors } from "../../chain/framework/errors.ts";
+import { toBech32 } from "../../chain/framework/address.ts";
+import type { Coins } from "../../chain/framework/coins.ts";
+import { concatBytes, keyToString } from "../../chain/store/bytes.ts";
+import type { KVStore } from "../../chain/store/kv.ts";
+import type { AccountKeeperForBank } from "./expected-keepers.ts";
+import { emitBurn, emitMint, emitTransfer } from "./events.ts";
+import { BalancePrefix, BANK_STORE_PREFIX, SupplyPrefix } from "./keys.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function balanceKey(address: Uint8Array, denom: string): Uint8Array {
+  return concatBytes(Uint8Array.of(BalancePrefix, address.length), address, encoder.encode(denom));
+}
+
+export class BankKeeper {
+  constructor(private readonly accounts: AccountKeeperForBank) {}
+
+  private store(ctx: Context): KVStore {
+    return ctx.kv(BANK_STORE_PREFIX);
+  }
+
+  getBalance(ctx: Context, address: Uint8Array, denom: string): bigint {
+    const raw = this.store(ctx).get(balanceKey(address, denom));
+    return raw ? BigInt(decoder.decode(raw)) : 0n;
+  }
+
+  getAllBalances(ctx: Context, address: Uint8Array): Coins[] {
+    const prefix = concatBytes(Uint8Array.of(BalancePrefix, address.length), address);
+    const end = concatBytes(prefix, Uint8Array.of(0xff));
+    return this.store(ctx)
+      .range(prefix, end)
+      .map((e) => ({ denom: decoder.decode(e.key.subarray(prefix.length)), amount: BigInt(decoder.decode(e.value)) }));
+  }
+
+  private setBalance(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
+    if (amount < 0n) throw new Error(`negative balance for ${toBech32(address)}`);
+    const key = balanceKey(address, denom);
+    if (amount === 0n) this.store(ctx).delete(key);
+    else this.store(ctx).set(key, encoder.encode(amount.toString()));
+  }
+
+  private subtract(ctx: Context, address: Uint8Array, coins: Coins[]): void {
+    for (const c of coins) {
+      const have = this.getBalance(ctx, address, c.denom);
+      if (have < c.amount) {
+        throw SdkErrors.InsufficientFunds.wrap(`spendable balance ${have}${c.denom} is smaller than ${c.amount}${c.denom}`);
+      }
+      this.setBalance(ctx, address, c.denom, have - c.amount);
+    }
+  }
+
+  private add(ctx: Context, address: Uint8Array, coins: Coins[]): void {
+    for (const c of coins) this.setBalance(ctx, address, c.denom, this.getBalance(ctx, address, c.denom) + c.amount);
+  }
+
+  /** Moves coins between accounts, creating the recipient's account if it is new. */
+  send(ctx: Context, from: Uint8Array, to: Uint8Array, coins: Coins[]): void {
+    this.subtract(ctx, from, coins);
+    this.accounts.ensureAccount(ctx, to);
+    this.add(ctx, to, coins);
+    emitTransfer(ctx, from, to, coins);
+  }
+
+  sendToModule(ctx: Context, from: Uint8Array, moduleName: string, coins: Coins[]): void {
+    const module = this.accounts.getModuleAccount(ctx, moduleName);
+    this.send(ctx, from, module.address, coins);
+  }
+
+  sendFromModule(ctx: Context, moduleName: string, to: Uint8Array, coins: Coins[]): void {
+    this.send(ctx, this.accounts.moduleAddress(moduleName), to, coins);
+  }
+
+  private requirePermission(ctx: Context, moduleName: string, permission: string): Uint8Array {
+    const module = this.accounts.getModuleAccount(ctx, moduleName);
+    if (!module.module?.permissions.includes(permission)) {
+      throw SdkErrors.Unauthorized.wrap(`module account ${moduleName} does not have permission to ${permission}`);
+    }
+    return module.address;
+  }
+
+  mint(ctx: Context, moduleName: string, coins: Coins[]): void {
+    const address = this.requirePermission(ctx, moduleName, "minter");
+    this.add(ctx, address, coins);
+    for (const c of coins) this.setSupply(ctx, c.denom, this.getSupply(ctx, c.denom) + c.amount);
+    emitMint(ctx, address, coins);
+  }
+
+  burn(ctx: Context, moduleName: string, coins: Coins[]): void {
+    const address = this.requirePermission(ctx, moduleName, "burner");
+    this.subtract(ctx, address, coins);
+    for (const c of coins) this.setSupply(ctx, c.denom, this.getSupply(ctx, c.denom) - c.amount);
+    emitBurn(ctx, address, coins);
+  }
+
+  /** Genesis only: credits a balance and the supply without events. */
+  initBalance(ctx: Context, address: Uint8Array, coins: Coins[]): void {
+    this.accounts.ensureAccount(ctx, address);
+    this.add(ctx, address, coins);
+    for (const c of coins) this.setSupply(ctx, c.denom, this.getSupply(ctx, c.denom) + c.amount);
+  }
+
+  getSupply(ctx: Context, denom: string): bigint {
+    const raw = this.store(ctx).get(concatBytes(Uint8Array.of(SupplyPrefix), encoder.encode(denom)));
+    return raw ? BigInt(decoder.decode(raw)) : 0n;
+  }
+
+  private setSupply(ctx: Context, denom: string, amount: bigint): void {
+    const key = concatBytes(Uint8Array.of(SupplyPrefix), encoder.encode(denom));
+    if (amount === 0n) this.store(ctx).delete(key);
+    else this.store(ctx).set(key, encoder.encode(amount.toString()));
+  }
+
+  totalSupply(ctx: Context): Coins[] {
+    return this.store(ctx)
+      .range(Uint8Array.of(SupplyPrefix), Uint8Array.of(SupplyPrefix + 1))
+      .map((e) => ({ denom: decoder.decode(e.key.subarray(1)), amount: BigInt(decoder.decode(e.value)) }));
+  }
+
+  /** Every balance, by holder (bech32) — for genesis export and invariants. */
+  allBalances(ctx: Context): Map<string, Coins[]> {
+    const out = new Map<string, Coins[]>();
+    for (const e of this.store(ctx).range(Uint8Array.of(BalancePrefix), Uint8Array.of(BalancePrefix + 1))) {
+      const len = e.key[1]!;
+      const address = e.key.subarray(2, 2 + len);
+      const holder = toBech32(address);
+      const list = out.get(holder) ?? [];
+      list.push({ denom: decoder.decode(e.key.subarray(2 + len)), amount: BigInt(decoder.decode(e.value)) });
+      out.set(holder, list);
+    }
+    return out;
+  }
+}
+
+export function denomKey(denom: string): string {
+  return keyToString(encoder.encode(denom));
+}
