@@ -111,7 +111,7 @@ async function status(ctx: MethodContext): Promise<JsonValue> {
       protocol_version: {
         p2p: cmtjson.P2P_PROTOCOL.toString(),
         block: cmtjson.BLOCK_PROTOCOL.toString(),
-        app: view.abciInfo().appVersion.toString(),
+        app: latestBlock.header.version.app.toString(),
       },
       id: view.nodeId,
       listen_addr: view.listenAddress,
@@ -194,11 +194,8 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       async run(ctx, p) {
         const tx = p.bytesBase64("tx");
         const hash = sha256(tx);
-        // Wait first so a block produced right after CheckTx cannot be missed.
-        const committed = ctx.view.waitForTx(hash, BROADCAST_COMMIT_TIMEOUT_MS);
         const check = await ctx.view.broadcastTx(tx);
         if (check.code !== 0) {
-          committed.catch(() => undefined);
           return {
             check_tx: cmtjson.execTxResult(check),
             tx_result: cmtjson.execTxResult({ code: 0, data: new Uint8Array(), log: "", info: "", gasWanted: 0n, gasUsed: 0n, events: [], codespace: "" }),
@@ -206,7 +203,8 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
             height: "0",
           };
         }
-        const record = await committed;
+        // waitForTx also answers for a tx already committed, so a block right after CheckTx is not missed.
+        const record = await ctx.view.waitForTx(hash, BROADCAST_COMMIT_TIMEOUT_MS);
         if (!record) throw internalError("timed out waiting for tx to be included in a block");
         return {
           check_tx: cmtjson.execTxResult(check),

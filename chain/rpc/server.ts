@@ -1,6 +1,6 @@
 // The CometBFT-compatible RPC server: JSON-RPC 2.0 over POST / (single and batch), the GET-URI form
 // (/block?height=5) and /websocket. Method errors are HTTP 200 with a JSON-RPC error, as in CometBFT.
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import websocketPlugin from "@fastify/websocket";
 import { pino, type Logger } from "pino";
 import type { NodeView } from "../node/types.js";
@@ -30,7 +30,7 @@ export function buildRpcServer(view: NodeView, options: RpcServerOptions): Fasti
   const log: Logger = options.logger ? options.logger.child({ module: "rpc" }) : pino({ enabled: false });
   const app = Fastify({
     loggerInstance: log,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   }) as unknown as FastifyInstance;
   const ctx: MethodContext = { view, log };
