@@ -1,19 +1,19 @@
-// Child process for the determinism tests: runs `steps` logistic-regression steps on an MNIST
-// subset under the profile given as JSON in argv[2] and writes the checkpoint to argv[3].
+// Child process for the cross-process determinism test: builds `arch` with part A's builder,
+// runs `steps` steps on an MNIST subset under the profile given as JSON and writes the checkpoint.
 import { writeFileSync } from "node:fs";
 import { encodeCheckpoint } from "../../worker/checkpoint/index.ts";
 import { importMnist, takeSamples } from "../../worker/data/index.ts";
+import { buildModel, parseOptimizerSpec } from "../../worker/onnx/index.ts";
 import { createStepRunner, trainSteps } from "../../worker/runtime/index.ts";
 import type { NumericsProfile } from "../../worker/types.ts";
-import { logregFixture } from "./engine-fixtures.ts";
+import { initialCheckpoint } from "../../cli/commands/model.ts";
 
-const profile = JSON.parse(process.argv[2] as string) as NumericsProfile;
-const out = process.argv[3] as string;
-const steps = Number(process.argv[4] ?? "20");
-const batch = Number(process.argv[5] ?? "64");
-const fx = logregFixture();
-const runner = await createStepRunner(fx.step, profile, fx.spec);
-runner.load(fx.init);
+const [profileJson, out, arch, optimizer, steps] = process.argv.slice(2) as [string, string, string, string, string];
+const bundle = buildModel({ arch, loss: "cross_entropy", optimizer: parseOptimizerSpec(optimizer), seed: 7 });
+const spec = { params: [...bundle.params.keys()], optimizerState: bundle.optimizerState, inputs: bundle.inputs, labels: bundle.labels };
+const runner = await createStepRunner(bundle.step, JSON.parse(profileJson) as NumericsProfile, spec);
+runner.load(initialCheckpoint(bundle));
 const ds = takeSamples(importMnist("test"), 2000);
-const { final } = await trainSteps({ runner, spec: fx.spec, dataset: ds, seed: 5n, batchSize: batch, lr: 0.1, steps });
+const lr = optimizer === "adam" ? 0.001 : 0.1;
+const { final } = await trainSteps({ runner, spec, dataset: ds, seed: 5n, batchSize: 64, lr, steps: Number(steps) });
 writeFileSync(out, encodeCheckpoint(final));

@@ -1,5 +1,8 @@
 // Sessions under a numerics profile: the ORT options that make a step reproducible, the CUDA →
 // CPU fallback (ORT throws instead of falling back) and the onnxruntime version check.
+import { existsSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { NumericsProfile } from "../types.ts";
 
@@ -66,9 +69,32 @@ function sessionOptions(p: NumericsProfile, provider: "cpu" | "cuda"): ort.Infer
     interOpNumThreads: 1,
     executionMode: "sequential",
     graphOptimizationLevel: p.graphOptimizationLevel,
-    // Silence ORT's own warnings (e.g. unused-initializer notes); errors still throw.
-    logSeverityLevel: 3,
+    // Errors still throw; ORT's log lines would duplicate them (and, for a missing CUDA provider,
+    // spam a multi-line error where we print one warning).
+    logSeverityLevel: provider === "cuda" ? 4 : 3,
   };
+}
+
+/**
+ * Why CUDA cannot work without trying, if that can be told from the files: onnxruntime-node loads
+ * the provider from a shared library next to its binding (installed only with
+ * `--onnxruntime-node-install=cuda12`). Checking first avoids ORT's multi-line error log.
+ */
+function missingCudaProvider(): string | undefined {
+  try {
+    const pkg = dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json"));
+    const binRoot = join(pkg, "bin");
+    for (const napi of readdirSync(binRoot)) {
+      const dir = join(binRoot, napi, process.platform, process.arch);
+      if (!existsSync(dir)) continue;
+      const libs = readdirSync(dir);
+      if (libs.some((f) => /onnxruntime_providers_cuda\.(so|dll)/.test(f))) return undefined;
+      return `no onnxruntime_providers_cuda library in ${dir}; install onnxruntime-node with --onnxruntime-node-install=cuda12`;
+    }
+  } catch {
+    // Unknown layout: let session creation decide.
+  }
+  return undefined;
 }
 
 // Once CUDA failed in this process, later sessions go straight to CPU: one warning, one attempt.
@@ -90,6 +116,13 @@ export async function createDeviceSession(model: Uint8Array, profile: NumericsPr
   checkProfileShape(profile);
   const warn = opts.warn ?? stderrWarn;
   checkProfileVersion(profile, opts.versionPolicy ?? "refuse", warn);
+  if (profile.executionProvider === "cuda" && cudaFailure === undefined) {
+    const missing = missingCudaProvider();
+    if (missing !== undefined) {
+      cudaFailure = missing;
+      warn(`warning: CUDA execution provider unavailable (${cudaFailure}); falling back to CPU with ${profile.intraOpThreads} thread(s)`);
+    }
+  }
   if (profile.executionProvider === "cuda" && cudaFailure === undefined) {
     try {
       const session = await ort.InferenceSession.create(model, sessionOptions(profile, "cuda"));
