@@ -354,7 +354,7 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       params: [],
       run(ctx) {
         const pool = ctx.view.unconfirmedTxs(0);
-        return { n_txs: String(pool.count), total: String(pool.total), total_bytes: String(pool.totalBytes), txs: null };
+        return { n_txs: String(pool.total), total: String(pool.total), total_bytes: String(pool.totalBytes), txs: null };
       },
     },
   ],

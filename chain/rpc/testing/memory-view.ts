@@ -35,7 +35,7 @@ import type {
 
 export const FIXTURE_CHAIN_ID = "trainchain-test-1";
 /** Block 1's time; block h is h-1 seconds later. */
-export const FIXTURE_GENESIS_SECONDS = 1_795_315_200n; // 2026-11-22T00:00:00Z
+export const FIXTURE_GENESIS_SECONDS = 1_795_315_200n; // 2026-11-22T02:40:00Z
 export const FIXTURE_NANOS = 123_456_789;
 
 export function sha256(bytes: Uint8Array | string): Uint8Array {
