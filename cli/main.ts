@@ -1,0 +1,55 @@
+// The `trainchain` command: dispatches to subcommands; any error is one line on stderr, exit 1.
+import { genesisCommand, initCommand, keysCommand, startCommand, statusCommand } from "./commands/chain.ts";
+import { queryCommand, txCommand } from "./commands/txquery.ts";
+
+const USAGE = `usage: trainchain <command> [args] [flags]
+
+commands:
+  init <moniker> --chain-id <id>           create a node home (genesis, validator key)
+  keys add|show|list                        manage keys (--keyring-backend test)
+  genesis add-account|add-validator         edit genesis
+  start                                     run the node (embedded block engine, RPC, API)
+  status                                    show the node's status
+  tx bank send <from> <to> <amount>         send tokens
+  query bank balances|total, auth account, tx <hash>
+  model build|import|train|eval             build and train models locally
+  dataset import                            import a dataset into the canonical shard format
+
+global flags: --home DIR (default ~/.trainchain), --node URL, --output text|json`;
+
+type Command = (argv: string[]) => Promise<void>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => initCommand,
+  keys: async () => keysCommand,
+  genesis: async () => genesisCommand,
+  start: async () => startCommand,
+  status: async () => statusCommand,
+  tx: async () => txCommand,
+  query: async () => queryCommand,
+  q: async () => queryCommand,
+  model: async () => (await import("./commands/model.ts")).modelCommand,
+  dataset: async () => async (argv: string[]) => {
+    const [action, ...rest] = argv;
+    if (action !== "import") throw new Error(`unknown dataset command ${JSON.stringify(action ?? "")}; expected import`);
+    await (await import("./commands/dataset-import.ts")).datasetImportCommand(rest);
+  },
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  const load = COMMANDS[name];
+  try {
+    if (!load) throw new Error(`unknown command ${JSON.stringify(name)}; run \`trainchain help\` for the list`);
+    const command = await load();
+    await command(rest);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Error: ${message.split("\n")[0]}\n`);
+    process.exitCode = 1;
+  }
+}
