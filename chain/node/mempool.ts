@@ -10,11 +10,9 @@ export interface MempoolLimits {
   maxTxs: number;
   maxBytes: number;
   maxTxBytes: number;
-  /** Recently seen tx hashes remembered to reject duplicates (replays of committed txs fail on sequence). */
-  cacheSize: number;
 }
 
-export const defaultMempoolLimits: MempoolLimits = { maxTxs: 20_000, maxBytes: 128 * 1024 * 1024, maxTxBytes: 1024 * 1024, cacheSize: 50_000 };
+export const defaultMempoolLimits: MempoolLimits = { maxTxs: 20_000, maxBytes: 128 * 1024 * 1024, maxTxBytes: 1024 * 1024 };
 
 interface Entry {
   tx: Uint8Array;
@@ -28,7 +26,6 @@ export interface CheckTxFn {
 export class Mempool {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
-  private readonly seen = new Set<string>();
 
   constructor(
     private readonly checkTx: CheckTxFn,
@@ -46,7 +43,9 @@ export class Mempool {
   add(tx: Uint8Array): ResponseCheckTx {
     if (tx.length > this.limits.maxTxBytes) return reject(SdkErrors.TxTooLarge.wrap(`tx of ${tx.length} bytes exceeds the mempool limit of ${this.limits.maxTxBytes}`));
     const key = Buffer.from(txHashOf(tx)).toString("latin1");
-    if (this.entries.has(key) || this.seen.has(key)) return reject(SdkErrors.TxInMempoolCache.wrap(""));
+    // Only txs still pending are duplicates; a replay of a committed tx reaches CheckTx and fails
+    // on its sequence (code 32), as on a Cosmos SDK chain.
+    if (this.entries.has(key)) return reject(SdkErrors.TxInMempoolCache.wrap(""));
     if (this.entries.size >= this.limits.maxTxs || this.bytes + tx.length > this.limits.maxBytes) {
       return reject(SdkErrors.MempoolIsFull.wrap(`mempool holds ${this.entries.size} txs (${this.bytes} bytes)`));
     }
@@ -54,13 +53,7 @@ export class Mempool {
     if (res.code !== 0) return res;
     this.entries.set(key, { tx, gasWanted: res.gasWanted });
     this.bytes += tx.length;
-    this.remember(key);
     return res;
-  }
-
-  private remember(key: string): void {
-    this.seen.add(key);
-    if (this.seen.size > this.limits.cacheSize) this.seen.delete(this.seen.values().next().value!);
   }
 
   /** Txs for the next block, in order, within the byte and gas limits. */
@@ -87,7 +80,6 @@ export class Mempool {
         this.entries.delete(key);
         this.bytes -= e.tx.length;
       }
-      this.remember(key);
     }
     for (const [key, e] of [...this.entries]) {
       const res = this.checkTx(e.tx, true);
