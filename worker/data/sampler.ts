@@ -9,24 +9,28 @@ const TWO_32 = 0x1_0000_0000;
 
 /** A stream of uniform uint32s: sha256(DOMAIN ‖ seed ‖ epoch ‖ counter) blocks, 8 words each. */
 class Sha256CounterStream {
-  private readonly prefix: Buffer;
-  private counter = 0n;
+  // DOMAIN ‖ seed ‖ epoch ‖ counter, rewritten in place per block (no per-block allocation).
+  private readonly input: Buffer;
+  private readonly ctrOffset: number;
+  private counter = 0;
   private block: Buffer = Buffer.alloc(0);
   private pos = 32;
 
   constructor(seed: bigint, epoch: bigint) {
-    this.prefix = Buffer.alloc(DOMAIN.length + 16);
-    this.prefix.set(DOMAIN, 0);
-    this.prefix.writeBigUInt64BE(seed, DOMAIN.length);
-    this.prefix.writeBigUInt64BE(epoch, DOMAIN.length + 8);
+    this.input = Buffer.alloc(DOMAIN.length + 24);
+    this.input.set(DOMAIN, 0);
+    this.input.writeBigUInt64BE(seed, DOMAIN.length);
+    this.input.writeBigUInt64BE(epoch, DOMAIN.length + 8);
+    this.ctrOffset = DOMAIN.length + 16;
   }
 
   nextUint32(): number {
     if (this.pos === 32) {
-      const ctr = Buffer.alloc(8);
-      ctr.writeBigUInt64BE(this.counter);
-      this.counter += 1n;
-      this.block = createHash("sha256").update(this.prefix).update(ctr).digest();
+      // u64 big-endian counter as two u32 halves (counter < 2^53 in any feasible run).
+      this.input.writeUInt32BE(Math.floor(this.counter / TWO_32), this.ctrOffset);
+      this.input.writeUInt32BE(this.counter % TWO_32, this.ctrOffset + 4);
+      this.counter += 1;
+      this.block = createHash("sha256").update(this.input).digest();
       this.pos = 0;
     }
     const v = this.block.readUInt32BE(this.pos);
