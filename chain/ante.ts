@@ -7,7 +7,9 @@ import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { createHash } from "node:crypto";
 import type { Context } from "./framework/context.ts";
-import { SdkErrors } from "./framework/errors.ts";
+import { AppError, SdkErrors } from "./framework/errors.ts";
+import { EventManager } from "./framework/events.ts";
+import { CacheStore } from "./store/kv.ts";
 import { GasCosts } from "./framework/gas.ts";
 import { fromBech32, pubkeyToAddress, toBech32 } from "./framework/address.ts";
 import { formatCoins, parseProtoCoins, type Coins } from "./framework/coins.ts";
@@ -82,6 +84,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
     if (!deps.accounts.hasAccount(ctx, payer)) throw SdkErrors.UnknownAddress.wrap(`fee payer address: ${toBech32(payer)} does not exist`);
     deps.bank.sendToModule(ctx, payer, FEE_COLLECTOR, feeCoins);
   }
+  else if (simulate) chargeFeeDeductionGas(ctx, deps, payer, options);
   ctx.events.emit("tx", [["fee", formatCoins(feeCoins)], ["fee_payer", toBech32(payer)]]);
 
   const verified = !simulate && deps.isVerified(tx.hash);
@@ -143,6 +146,20 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
     account.sequence += 1n;
     deps.accounts.setAccount(ctx, account);
     ctx.events.emit("tx", [["acc_seq", `${signer}/${info.sequence}`]]);
+  }
+}
+
+/**
+ * Simulation runs with an empty fee (CosmJS sends none), but the real tx will pay one: run the
+ * fee transfer on a throwaway branch so its gas is counted, or "auto" gas would fall short.
+ */
+function chargeFeeDeductionGas(ctx: Context, deps: AnteDeps, payer: Uint8Array, options: AnteOptions): void {
+  const probe = ctx.withStore(new CacheStore(ctx.rawStore), ctx.gasMeter, new EventManager());
+  const denom = options.minGasPrices[0]?.denom ?? "utrain";
+  try {
+    deps.bank.sendToModule(probe, payer, FEE_COLLECTOR, [{ denom, amount: 1n }]);
+  } catch (err) {
+    if (err instanceof AppError && err.code === SdkErrors.OutOfGas.code && err.codespace === "sdk") throw err;
   }
 }
 
