@@ -7,8 +7,19 @@ import { connectComet, connectQuery, signAndBroadcast, txFlagSpec, txResponseJso
 import { Keyring } from "../keyring.ts";
 import { homeOf } from "./chain.ts";
 
+/** Module tx/query commands: `trainchain tx <module> <action> …` → handler(action, rest). */
+export type ModuleCommand = (action: string | undefined, argv: string[]) => Promise<void>;
+const MODULE_TX: Record<string, () => Promise<ModuleCommand>> = {
+  // module command files register here, e.g. staking: async () => (await import("./staking.ts")).stakingTx,
+};
+const MODULE_QUERY: Record<string, () => Promise<ModuleCommand>> = {
+  // e.g. staking: async () => (await import("./staking.ts")).stakingQuery,
+};
+
 export async function txCommand(argv: string[]): Promise<void> {
   const [module, action, ...rest] = argv;
+  const moduleTx = module ? MODULE_TX[module] : undefined;
+  if (moduleTx) return (await moduleTx())(action, rest);
   const f = parseFlags(rest, txFlagSpec(), `tx ${module ?? ""} ${action ?? ""}`);
   const keyring = Keyring.forHome(homeOf(f), flagString(f, "keyring-backend"));
   if (module === "bank" && action === "send") {
@@ -37,6 +48,8 @@ export function reportTx(f: ReturnType<typeof parseFlags>, res: Awaited<ReturnTy
 
 export async function queryCommand(argv: string[]): Promise<void> {
   const [module, what, ...rest] = argv;
+  const moduleQuery = module ? MODULE_QUERY[module] : undefined;
+  if (moduleQuery) return (await moduleQuery())(what, rest);
   const f = parseFlags(rest, { node: "string", output: "string", o: "string", home: "string", "keyring-backend": "string", denom: "string" }, `query ${module ?? ""} ${what ?? ""}`);
   const keyring = Keyring.forHome(homeOf(f), flagString(f, "keyring-backend"));
   const client = await connectQuery(f);
