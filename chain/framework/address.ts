@@ -1,7 +1,7 @@
 // Bech32 account addresses: bech32("train", ripemd160(sha256(compressed secp256k1 pubkey))).
 import { bech32 } from "bech32";
 import { createHash } from "node:crypto";
-import { SdkErrors } from "./errors.ts";
+import { quote, SdkErrors } from "./errors.ts";
 
 export const BECH32_PREFIX = "train";
 
@@ -15,14 +15,14 @@ export function fromBech32(address: string, prefix: string = BECH32_PREFIX): Uin
   try {
     decoded = bech32.decode(address, 256);
   } catch (err) {
-    throw SdkErrors.InvalidAddress.wrap(`invalid address ${JSON.stringify(address)}: ${(err as Error).message}`);
+    throw SdkErrors.InvalidAddress.wrap(`invalid address ${quote(address)}: ${(err as Error).message}`);
   }
   if (decoded.prefix !== prefix) {
-    throw SdkErrors.InvalidAddress.wrap(`invalid address ${JSON.stringify(address)}: expected prefix "${prefix}", got "${decoded.prefix}"`);
+    throw SdkErrors.InvalidAddress.wrap(`invalid address ${quote(address)}: expected prefix "${prefix}", got "${decoded.prefix}"`);
   }
   const bytes = Uint8Array.from(bech32.fromWords(decoded.words));
   if (bytes.length !== 20 && bytes.length !== 32) {
-    throw SdkErrors.InvalidAddress.wrap(`invalid address ${JSON.stringify(address)}: ${bytes.length} bytes, expected 20 or 32`);
+    throw SdkErrors.InvalidAddress.wrap(`invalid address ${quote(address)}: ${bytes.length} bytes, expected 20 or 32`);
   }
   return bytes;
 }

@@ -1,6 +1,6 @@
 // Coins: bigint amounts and validated denominations. No floating point anywhere.
 import type { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
-import { SdkErrors } from "./errors.ts";
+import { quote, SdkErrors } from "./errors.ts";
 
 export interface Coins {
   denom: string;
@@ -11,7 +11,7 @@ const DENOM_RE = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/;
 const AMOUNT_RE = /^[0-9]+$/;
 
 export function validateDenom(denom: string): void {
-  if (!DENOM_RE.test(denom)) throw SdkErrors.InvalidCoins.wrap(`invalid denom ${JSON.stringify(denom)}`);
+  if (!DENOM_RE.test(denom)) throw SdkErrors.InvalidCoins.wrap(`invalid denom ${quote(denom)}`);
 }
 
 /** Converts proto coins to bigint coins, rejecting bad denoms, amounts, duplicates and (optionally) zeros. */
@@ -20,7 +20,7 @@ export function parseProtoCoins(coins: Coin[], options: { allowZero?: boolean } 
   const seen = new Set<string>();
   for (const c of coins) {
     validateDenom(c.denom);
-    if (!AMOUNT_RE.test(c.amount)) throw SdkErrors.InvalidCoins.wrap(`invalid amount ${JSON.stringify(c.amount)} for ${c.denom}`);
+    if (!AMOUNT_RE.test(c.amount)) throw SdkErrors.InvalidCoins.wrap(`invalid amount ${quote(c.amount)} for ${c.denom}`);
     const amount = BigInt(c.amount);
     if (amount === 0n && !options.allowZero) throw SdkErrors.InvalidCoins.wrap(`zero amount of ${c.denom}`);
     if (seen.has(c.denom)) throw SdkErrors.InvalidCoins.wrap(`duplicate denom ${c.denom}`);
@@ -44,7 +44,7 @@ export function parseCoinsString(s: string): Coins[] {
   const out: Coins[] = [];
   for (const part of s.split(",")) {
     const m = /^([0-9]+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
-    if (!m) throw new Error(`invalid coins ${JSON.stringify(s)}: expected <amount><denom>[,<amount><denom>…], e.g. 1000utrain`);
+    if (!m) throw new Error(`invalid coins ${quote(s)}: expected <amount><denom>[,<amount><denom>…], e.g. 1000utrain`);
     out.push({ denom: m[2]!, amount: BigInt(m[1]!) });
   }
   return out;

@@ -78,3 +78,9 @@ export function errorResult(err: unknown): { codespace: string; code: number; lo
   const message = err instanceof Error ? err.message : String(err);
   return { codespace: "undefined", code: 1, log: `internal error: ${message}` };
 }
+
+/** Quotes user input for an error message (JSON.stringify is banned in state-machine code). */
+export function quote(s: string): string {
+  const shown = s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  return `"${shown.replace(/["\\]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f]/g, "?")}"`;
+}

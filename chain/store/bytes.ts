@@ -1,5 +1,6 @@
 // Byte helpers used by the store: keys are held as latin1 "binary strings" so that JS string
 // order equals bytewise lexicographic order and Map lookups are cheap.
+import { quote } from "../framework/errors.ts";
 
 export function keyToString(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
@@ -64,6 +65,6 @@ export function toHex(b: Uint8Array): string {
 }
 
 export function fromHex(s: string): Uint8Array {
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new Error(`invalid hex string ${JSON.stringify(s.slice(0, 16))}`);
+  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new Error(`invalid hex string ${quote(s.slice(0, 16))}`);
   return new Uint8Array(Buffer.from(s, "hex"));
 }

@@ -68,7 +68,7 @@ export class OrderedMap {
   rangeS(start: string, end: string | undefined): string[] {
     const from = lowerBound(this.sorted, start);
     const to = end === undefined ? this.sorted.length : lowerBound(this.sorted, end);
-    return this.sorted.slice(from, Math.max(from, to));
+    return this.sorted.slice(from, to > from ? to : from);
   }
 
   *entriesS(): IterableIterator<[string, Uint8Array]> {
