@@ -95,19 +95,21 @@ export class FrameDecoder {
   private take(n: number): Uint8Array {
     const out = new Uint8Array(n);
     let filled = 0;
+    let used = 0;
     while (filled < n) {
-      const head = this.chunks[0]!;
+      const head = this.chunks[used]!;
       const want = n - filled;
       if (head.length <= want) {
         out.set(head, filled);
         filled += head.length;
-        this.chunks.shift();
+        used++;
       } else {
         out.set(head.subarray(0, want), filled);
-        this.chunks[0] = head.subarray(want);
+        this.chunks[used] = head.subarray(want);
         filled += want;
       }
     }
+    this.chunks.splice(0, used);
     this.buffered -= n;
     return out;
   }
