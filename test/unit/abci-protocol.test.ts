@@ -211,7 +211,7 @@ describe("ABCI socket protocol (hand-encoded CometBFT v0.38 bytes)", { timeout: 
       [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: { fromAddress: k0.address, toAddress: home.keys[2]!.address, amount: [{ denom: "utrain", amount: "5" }] } }],
       { amount: [{ denom: "utrain", amount: "2500" }], gas: "100000" },
       "",
-      { accountNumber: base.accountNumber, sequence: 0n, chainId },
+      { accountNumber: base.accountNumber, sequence: 0, chainId },
     );
     signedSend = TxRaw.encode(signed).finish();
     q.close();
