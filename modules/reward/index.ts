@@ -1,0 +1,12 @@
+export { RewardKeeper, splitByStake, bpsOf, PAYMENT_KIND_NAMES } from "./keeper.ts";
+export type { AcceptedSegment, SegmentPayout, SlashOutcome, StakeWeight, EscrowEntry, BondEntry } from "./keeper.ts";
+export { rewardModule } from "./module.ts";
+export { defaultRewardGenesis } from "./genesis.ts";
+export type { RewardGenesis } from "./genesis.ts";
+export { defaultRewardParams, rewardParamsFromJson, rewardParamsToJson, validateRewardParams, BPS } from "./params.ts";
+export type { RewardParams, RewardParamsJson } from "./params.ts";
+export { RewardErrors } from "./errors.ts";
+export { RewardEvents } from "./events.ts";
+export { REWARD_QUERY } from "./query-server.ts";
+export { REWARD_STORE_PREFIX, TASK_ESCROW, WORKER_BONDS, MINING_POOL } from "./keys.ts";
+export type { BankForReward, StakingForReward } from "./expected-keepers.ts";
