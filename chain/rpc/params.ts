@@ -87,7 +87,8 @@ export class ParamReader {
     const value = this.values.get(name);
     if (value instanceof Uint8Array) return value;
     if (typeof value !== "string" || value === "") throw invalidParams(`missing required param ${name} (base64 or 0x-hex bytes)`);
-    if (/^0x/i.test(value)) return hexToBytes(value.slice(2), name);
+    // base64 text can itself start with "0x": take hex only when the rest really is hex
+    if (/^0x([0-9A-Fa-f]{2})*$/i.test(value)) return hexToBytes(value.slice(2), name);
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw invalidParams(`${name} must be base64 (or 0x-hex), got ${JSON.stringify(value)}`);
     return new Uint8Array(Buffer.from(value, "base64"));
   }
