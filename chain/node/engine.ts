@@ -4,9 +4,9 @@
 import { Header } from "cosmjs-types/tendermint/types/types";
 import type { Commit } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
-import { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+import { ExecTxResult, type ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
 import type { Logger } from "pino";
-import type { TrainchainApp } from "../app.ts";
+import type { AbciApplication } from "../app.ts";
 import type { BlockStore } from "./blockstore.ts";
 import { flattenEvents, txEventMap } from "./blockstore.ts";
 import type { Mempool } from "./mempool.ts";
@@ -21,6 +21,13 @@ export interface EngineOptions {
   maxBlockGas: bigint;
   chainId: string;
   consensusParamsHash: Uint8Array;
+}
+
+/** What the engine drives: the in-process TrainchainApp, or the app behind an ABCI socket (chain/abci/loopback.ts, test mode). */
+export interface EngineApp extends Pick<AbciApplication, "finalizeBlock" | "commit"> {
+  readonly height: bigint;
+  readonly appHash: Uint8Array;
+  validatorSet(): ValidatorUpdate[];
 }
 
 export interface EngineHooks {
@@ -54,7 +61,7 @@ export class BlockEngine {
   private stopped = false;
 
   constructor(
-    private readonly app: TrainchainApp,
+    private readonly app: EngineApp,
     private readonly store: BlockStore,
     private readonly mempool: Mempool,
     private readonly key: ValidatorKey,
@@ -62,6 +69,29 @@ export class BlockEngine {
     private readonly hooks: EngineHooks,
     private readonly log: Logger,
   ) {}
+
+  /** This validator's precommit for a block (timestamped with the block time, so it is reproducible). */
+  commitFor(block: BlockRecord): Commit {
+    const time = block.header.time!;
+    return {
+      height: block.header.height,
+      round: 0,
+      blockId: block.blockId,
+      signatures: [
+        {
+          blockIdFlag: BlockIDFlag.BLOCK_ID_FLAG_COMMIT,
+          validatorAddress: this.key.address,
+          timestamp: time,
+          signature: signVote(this.key, voteSignBytes(this.options.chainId, block.header.height, block.blockId.hash, time)),
+        },
+      ],
+    };
+  }
+
+  /** The commit for the latest block, before the next block carries it (CometBFT's "seen commit"). */
+  seenCommit(height: bigint): Commit | undefined {
+    return this.lastBlock && this.lastBlock.header.height === height ? this.commitFor(this.lastBlock) : undefined;
+  }
 
   async init(): Promise<void> {
     const h = this.store.latestHeight();
@@ -118,19 +148,7 @@ export class BlockEngine {
     }
     const txs = this.mempool.reap(this.options.maxBlockBytes, this.options.maxBlockGas);
     const lastCommit: Commit = prev
-      ? {
-          height: prev.header.height,
-          round: 0,
-          blockId: prev.blockId,
-          signatures: [
-            {
-              blockIdFlag: BlockIDFlag.BLOCK_ID_FLAG_COMMIT,
-              validatorAddress: this.key.address,
-              timestamp: time,
-              signature: signVote(this.key, voteSignBytes(this.options.chainId, prev.header.height, prev.blockId.hash, time)),
-            },
-          ],
-        }
+      ? this.commitFor(prev)
       : { height: 0n, round: 0, blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } }, signatures: [] };
     const validatorsHash = merkleRoot(this.app.validatorSet().map((v) => concat(v.pubKey!.ed25519!, bigEndian(v.power))));
     const header: Header = {
@@ -151,7 +169,7 @@ export class BlockEngine {
     };
     const headerBytes = Header.encode(header).finish();
     const hash = sha256(headerBytes);
-    const response = this.app.finalizeBlockSync({
+    const response = await this.app.finalizeBlock({
       txs,
       decidedLastCommit: { round: 0, votes: [] },
       misbehavior: [],

@@ -4,13 +4,15 @@ import { existsSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { Registry, Gauge, Counter, collectDefaultMetrics } from "prom-client";
+import type { Commit } from "cosmjs-types/tendermint/types/types";
 import type { ResponseCheckTx, ResponseInfo, ResponseQuery } from "cosmjs-types/tendermint/abci/types";
 import { TrainchainApp } from "../app.ts";
 import { ChainDb } from "../store/db.ts";
 import { toHex } from "../store/bytes.ts";
 import { BlockStore } from "./blockstore.ts";
 import { Mempool } from "./mempool.ts";
-import { BlockEngine, newBlockEvent, txEvent } from "./engine.ts";
+import { BlockEngine, newBlockEvent, txEvent, type EngineApp } from "./engine.ts";
+import { startAbciLoopback, type AbciLoopback } from "../abci/loopback.ts";
 import { consensusParamsHash, parseTime, readGenesis, type GenesisDoc } from "./genesis.ts";
 import { homePaths, parseGasPrices, parseListenAddress } from "./config.ts";
 import { readValidatorKey, validatorAddress, type ValidatorKey } from "./validator-key.ts";
@@ -28,6 +30,8 @@ export interface NodeOptions {
   logger?: Logger;
   /** Extra routes on the API server (blob service etc.). */
   apiRoutes?: (app: FastifyInstance) => void;
+  /** Test mode: serve the app on this ABCI address (tcp:// or unix://) and let the engine drive it over the socket. */
+  abciLoopback?: string;
 }
 
 export class Node implements NodeView {
@@ -41,6 +45,7 @@ export class Node implements NodeView {
   private readonly waiters = new Map<string, ((tx: TxRecord) => void)[]>();
   private rpc: FastifyInstance | undefined;
   private api: FastifyInstance | undefined;
+  private loopback: AbciLoopback | undefined;
   private readonly heightGauge: Gauge;
   private readonly txCounter: Counter;
   private readonly mempoolGauge: Gauge;
@@ -98,8 +103,13 @@ export class Node implements NodeView {
 
   /** InitChain on a fresh database; then the engine and servers. */
   async start(): Promise<void> {
-    if (this.app.height === 0n) {
-      const res = await this.app.initChain({
+    let driver: EngineApp & Pick<TrainchainApp, "initChain"> = this.app;
+    if (this.options.abciLoopback) {
+      this.loopback = await startAbciLoopback(this.app, { address: this.options.abciLoopback, db: this.db, validators: this.app.validatorSet(), logger: this.log });
+      driver = this.loopback.app;
+    }
+    if (driver.height === 0n) {
+      const res = await driver.initChain({
         time: parseTime(this.genesis.genesis_time),
         chainId: this.genesis.chain_id,
         consensusParams: undefined,
@@ -113,7 +123,7 @@ export class Node implements NodeView {
     }
     const maxGas = BigInt(this.genesis.consensus_params.block.max_gas);
     this.engine = new BlockEngine(
-      this.app,
+      driver,
       this.store,
       this.mempool,
       this.key,
@@ -150,6 +160,7 @@ export class Node implements NodeView {
 
   async stop(): Promise<void> {
     await this.engine?.stop();
+    await this.loopback?.close();
     await this.rpc?.close();
     await this.api?.close();
     await this.db.close();
@@ -264,6 +275,9 @@ export class Node implements NodeView {
   subscribe(listener: (event: NodeEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+  seenCommit(height: bigint): Commit | undefined {
+    return this.engine?.seenCommit(height);
   }
   consensusParamsJson(): Record<string, unknown> {
     return this.genesis.consensus_params as unknown as Record<string, unknown>;
