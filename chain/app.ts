@@ -42,6 +42,7 @@ import { ChainDb, DbPrefix, dbKey, type BatchOp } from "./store/db.ts";
 import { AccountKeeper, authModule, FEE_COLLECTOR } from "../modules/auth/index.ts";
 import { BankKeeper, bankModule } from "../modules/bank/index.ts";
 import { BONDED_POOL, NOT_BONDED_POOL, StakingKeeper, stakingModule, votingPower } from "../modules/staking/index.ts";
+import { DataRegistryKeeper, dataRegistryModule } from "../modules/data-registry/index.ts";
 
 export const APP_NAME = "trainchain";
 export const APP_VERSION = "0.1.0";
@@ -79,7 +80,8 @@ interface PendingBlock {
 export class TrainchainApp implements AbciApplication {
   readonly accounts = new AccountKeeper();
   readonly bank = new BankKeeper(this.accounts);
-  readonly staking = new StakingKeeper();
+  readonly staking = new StakingKeeper(this.bank);
+  readonly dataRegistry = new DataRegistryKeeper();
   readonly modules: AppModule[];
   readonly msgRouter = new Map<string, MsgHandler<unknown>>();
   readonly queryRouter = new Map<string, QueryHandler>();
@@ -103,7 +105,7 @@ export class TrainchainApp implements AbciApplication {
     this.accounts.modulePermissions.set(FEE_COLLECTOR, []);
     this.accounts.modulePermissions.set(BONDED_POOL, ["burner", "staking"]);
     this.accounts.modulePermissions.set(NOT_BONDED_POOL, ["burner", "staking"]);
-    this.modules = [authModule(this.accounts), bankModule(this.bank), stakingModule(this.staking, this.bank)];
+    this.modules = [authModule(this.accounts), bankModule(this.bank), stakingModule(this.staking, this.bank), dataRegistryModule(this.dataRegistry)];
     const prefixes = new Set<number>();
     for (const m of this.modules) {
       if (prefixes.has(m.storePrefix)) throw new Error(`store prefix 0x${m.storePrefix.toString(16)} used twice`);
