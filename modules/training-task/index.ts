@@ -1,0 +1,15 @@
+export { TrainingTaskKeeper, tallyOutcome, openSegment, taskStatusName, segmentStatusName, proofStatusName } from "./keeper.ts";
+export type { TallyResult } from "./keeper.ts";
+export { trainingTaskModule } from "./module.ts";
+export { trainingTaskMsgs, TRAINING_TASK_MSG, validateSubmitProof } from "./msg-server.ts";
+export { trainingTaskQueries, TRAINING_TASK_QUERY } from "./query-server.ts";
+export { challengeIntervals, challengeSeed, SeedStream } from "./challenge.ts";
+export { defaultTrainingTaskGenesis } from "./genesis.ts";
+export type { TrainingTaskGenesis } from "./genesis.ts";
+export { defaultTrainingTaskParams, trainingTaskParamsFromJson, trainingTaskParamsToJson, validateTrainingTaskParams } from "./params.ts";
+export type { TrainingTaskParams, TrainingTaskParamsJson } from "./params.ts";
+export { TrainingTaskErrors } from "./errors.ts";
+export { TrainingTaskEvents } from "./events.ts";
+export { validateTaskSpec, checkVerdict, verdictName } from "./validation.ts";
+export { TRAINING_TASK_STORE_PREFIX } from "./keys.ts";
+export type { DataRegistryForTasks, DatasetInfo, RewardForTasks, StakingForTasks, StakeWeight, AcceptedSegmentPayout } from "./expected-keepers.ts";
