@@ -1,5 +1,5 @@
 // The `trainchain` command: dispatches to subcommands; any error is one line on stderr, exit 1.
-import { genesisCommand, initCommand, keysCommand, startCommand, statusCommand } from "./commands/chain.ts";
+import { cometbftCommand, genesisCommand, initCommand, keysCommand, startCommand, statusCommand } from "./commands/chain.ts";
 import { queryCommand, txCommand } from "./commands/txquery.ts";
 
 const USAGE = `usage: trainchain <command> [args] [flags]
@@ -9,6 +9,8 @@ commands:
   keys add|show|list                        manage keys (--keyring-backend test)
   genesis add-account|add-validator         edit genesis
   start                                     run the node (embedded block engine, RPC, API)
+  start --abci tcp://127.0.0.1:26658        serve the app to a CometBFT node instead (or unix://PATH)
+  cometbft export --out-dir CMTHOME         write CometBFT genesis.json and validator key files
   status                                    show the node's status
   tx bank send <from> <to> <amount>         send tokens
   query bank balances|total, auth account, tx <hash>
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   genesis: async () => genesisCommand,
   start: async () => startCommand,
   status: async () => statusCommand,
+  cometbft: async () => cometbftCommand,
   tx: async () => txCommand,
   query: async () => queryCommand,
   q: async () => queryCommand,

@@ -1,7 +1,7 @@
-// Node commands: init, keys, genesis, start, status.
+// Node commands: init, keys, genesis, start (embedded engine or --abci for CometBFT), status, cometbft export.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { pino } from "pino";
-import { flagBool, flagString, parseFlags, positionals, printResult, type ParsedFlags } from "../args.ts";
+import { pino, type Logger } from "pino";
+import { flagBool, flagString, parseFlags, positionals, printResult, requireFlag, type ParsedFlags } from "../args.ts";
 import { Keyring } from "../keyring.ts";
 import { defaultAppConfig, defaultHome, homePaths, parseDuration, parseGasPrices, parseListenAddress, type AppConfig } from "../../chain/node/config.ts";
 import { defaultConsensusParams, readGenesis, validateChainId, writeGenesis, type GenesisDoc } from "../../chain/node/genesis.ts";
@@ -13,6 +13,9 @@ import { defaultBankGenesis, type BankGenesis } from "../../modules/bank/index.t
 import { defaultStakingGenesis, type StakingGenesis } from "../../modules/staking/index.ts";
 import { Node } from "../../chain/node/node.ts";
 import { connectComet } from "../client.ts";
+import { parseAbciAddress } from "../../chain/abci/address.ts";
+import { serveAbci } from "../../chain/abci/serve.ts";
+import { exportCometbftHome } from "../../chain/abci/cometbft.ts";
 
 export function homeOf(f: ParsedFlags): string {
   return flagString(f, "home") ?? defaultHome();
@@ -140,28 +143,45 @@ export function readAppConfig(home: string): AppConfig {
 export async function startCommand(argv: string[]): Promise<void> {
   const f = parseFlags(
     argv,
-    { home: "string", "rpc.laddr": "string", "api.laddr": "string", "block-time": "string", "minimum-gas-prices": "string", abci: "string", "log-level": "string" },
+    { home: "string", "rpc.laddr": "string", "api.laddr": "string", "block-time": "string", "minimum-gas-prices": "string", abci: "string", "abci-loopback": "string", "log-level": "string" },
     "start",
   );
-  positionals(f, 0, "trainchain start [--home DIR]");
-  if (flagString(f, "abci")) throw new Error("--abci (serving the app to CometBFT) is not available in this build yet; run without it to use the embedded engine");
+  positionals(f, 0, "trainchain start [--home DIR] [--abci tcp://127.0.0.1:26658|unix://PATH]");
   const home = homeOf(f);
   const cfg = readAppConfig(home);
+  const minGasPrices = flagString(f, "minimum-gas-prices") ?? cfg.minimum_gas_prices;
+  parseGasPrices(minGasPrices);
+  const logger = pino({ level: flagString(f, "log-level") ?? "info" });
+  const abciAddress = flagString(f, "abci");
+  if (abciAddress !== undefined) {
+    // the app alone, for a CometBFT node: no engine, no RPC/API (CometBFT serves RPC)
+    parseAbciAddress(abciAddress);
+    if (flagString(f, "abci-loopback") !== undefined) throw new Error("--abci and --abci-loopback exclude each other: --abci serves CometBFT, --abci-loopback is the embedded engine's test mode");
+    const served = await serveAbci({ home, address: abciAddress, minGasPrices, logger });
+    stopOnSignals(logger, () => served.close());
+    return;
+  }
   const rpcLaddr = flagString(f, "rpc.laddr") ?? cfg.rpc_laddr;
   const apiLaddr = flagString(f, "api.laddr") ?? cfg.api_laddr;
   parseListenAddress(rpcLaddr);
   parseListenAddress(apiLaddr);
   const blockTimeMs = parseDuration(flagString(f, "block-time") ?? cfg.block_time);
-  const minGasPrices = flagString(f, "minimum-gas-prices") ?? cfg.minimum_gas_prices;
-  parseGasPrices(minGasPrices);
-  const logger = pino({ level: flagString(f, "log-level") ?? "info" });
-  const node = await Node.open({ home, rpcLaddr, apiLaddr, blockTimeMs, minGasPrices, moniker: cfg.moniker, logger });
+  // hidden test mode: the embedded engine drives the app over an ABCI socket at this address
+  const abciLoopback = flagString(f, "abci-loopback");
+  if (abciLoopback !== undefined) parseAbciAddress(abciLoopback);
+  const node = await Node.open({ home, rpcLaddr, apiLaddr, blockTimeMs, minGasPrices, moniker: cfg.moniker, logger, ...(abciLoopback !== undefined ? { abciLoopback } : {}) });
+  stopOnSignals(logger, () => node.stop());
+  await node.start();
+}
+
+/** Stops cleanly on SIGINT/SIGTERM: exit 0 once `stop` resolves, 1 if it fails. */
+function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    node.stop().then(
+    stop().then(
       () => process.exit(0),
       (err: Error) => {
         logger.error({ err: err.message }, "shutdown failed");
@@ -171,7 +191,22 @@ export async function startCommand(argv: string[]): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
-  await node.start();
+}
+
+/** `trainchain cometbft export --home DIR --out-dir CMTHOME`: CometBFT genesis and validator key files. */
+export async function cometbftCommand(argv: string[]): Promise<void> {
+  const [action, ...rest] = argv;
+  if (action !== "export") throw new Error(`unknown cometbft command ${JSON.stringify(action ?? "")}; expected export`);
+  const f = parseFlags(rest, { home: "string", "out-dir": "string", output: "string", o: "string" }, "cometbft export");
+  positionals(f, 0, "trainchain cometbft export --home DIR --out-dir CMTHOME");
+  const outDir = requireFlag(f, "out-dir", "cometbft export");
+  const res = exportCometbftHome(homeOf(f), outDir);
+  const notes = [
+    `wrote ${res.genesis} and ${res.privValidatorKey}`,
+    res.wroteState ? `wrote ${res.privValidatorState}` : `kept the existing ${res.privValidatorState} (signing state)`,
+    ...(res.genesisValidator ? [] : ["note: this home's consensus key is not a genesis validator; CometBFT will run it as a full node"]),
+  ];
+  printResult(f, res, notes.join("\n"));
 }
 
 export async function statusCommand(argv: string[]): Promise<void> {
