@@ -43,6 +43,8 @@ import { AccountKeeper, authModule, FEE_COLLECTOR } from "../modules/auth/index.
 import { BankKeeper, bankModule } from "../modules/bank/index.ts";
 import { BONDED_POOL, NOT_BONDED_POOL, StakingKeeper, stakingModule, votingPower } from "../modules/staking/index.ts";
 import { DataRegistryKeeper, dataRegistryModule } from "../modules/data-registry/index.ts";
+import { MINING_POOL, RewardKeeper, rewardModule, TASK_ESCROW, WORKER_BONDS } from "../modules/reward/index.ts";
+import { TrainingTaskKeeper, trainingTaskModule } from "../modules/training-task/index.ts";
 
 export const APP_NAME = "trainchain";
 export const APP_VERSION = "0.1.0";
@@ -82,6 +84,8 @@ export class TrainchainApp implements AbciApplication {
   readonly bank = new BankKeeper(this.accounts);
   readonly staking = new StakingKeeper(this.bank);
   readonly dataRegistry = new DataRegistryKeeper();
+  readonly reward = new RewardKeeper(this.bank, this.staking);
+  readonly trainingTask = new TrainingTaskKeeper(this.reward, this.staking, this.dataRegistry);
   readonly modules: AppModule[];
   readonly msgRouter = new Map<string, MsgHandler<unknown>>();
   readonly queryRouter = new Map<string, QueryHandler>();
@@ -105,7 +109,17 @@ export class TrainchainApp implements AbciApplication {
     this.accounts.modulePermissions.set(FEE_COLLECTOR, []);
     this.accounts.modulePermissions.set(BONDED_POOL, ["burner", "staking"]);
     this.accounts.modulePermissions.set(NOT_BONDED_POOL, ["burner", "staking"]);
-    this.modules = [authModule(this.accounts), bankModule(this.bank), stakingModule(this.staking, this.bank), dataRegistryModule(this.dataRegistry)];
+    this.accounts.modulePermissions.set(TASK_ESCROW, []);
+    this.accounts.modulePermissions.set(WORKER_BONDS, ["burner"]);
+    this.accounts.modulePermissions.set(MINING_POOL, ["minter"]);
+    this.modules = [
+      authModule(this.accounts),
+      bankModule(this.bank),
+      stakingModule(this.staking, this.bank),
+      dataRegistryModule(this.dataRegistry),
+      rewardModule(this.reward, this.bank),
+      trainingTaskModule(this.trainingTask),
+    ];
     const prefixes = new Set<number>();
     for (const m of this.modules) {
       if (prefixes.has(m.storePrefix)) throw new Error(`store prefix 0x${m.storePrefix.toString(16)} used twice`);
