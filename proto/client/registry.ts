@@ -1,0 +1,26 @@
+// Every trainchain Msg type, as [typeUrl, codec] pairs for CosmJS's Registry. A module adds its
+// messages here with one line each.
+import type { GeneratedType } from "@cosmjs/proto-signing";
+import {
+  MsgBond,
+  MsgCreateValidator,
+  MsgUnbond,
+} from "../trainchain/staking/v1/generated.ts";
+import {
+  MsgDeprecateDataset,
+  MsgGrantAccess,
+  MsgRegisterDataset,
+  MsgRevokeAccess,
+  MsgUpdateDataset,
+} from "../trainchain/data_registry/v1/generated.ts";
+
+export const TRAINCHAIN_MSG_TYPES: ReadonlyArray<readonly [string, GeneratedType]> = [
+  ["/trainchain.staking.v1.MsgCreateValidator", MsgCreateValidator],
+  ["/trainchain.staking.v1.MsgBond", MsgBond],
+  ["/trainchain.staking.v1.MsgUnbond", MsgUnbond],
+  ["/trainchain.data_registry.v1.MsgRegisterDataset", MsgRegisterDataset],
+  ["/trainchain.data_registry.v1.MsgUpdateDataset", MsgUpdateDataset],
+  ["/trainchain.data_registry.v1.MsgGrantAccess", MsgGrantAccess],
+  ["/trainchain.data_registry.v1.MsgRevokeAccess", MsgRevokeAccess],
+  ["/trainchain.data_registry.v1.MsgDeprecateDataset", MsgDeprecateDataset],
+];
