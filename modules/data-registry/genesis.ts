@@ -1,9 +1,10 @@
 // data-registry genesis: params, datasets (JSON with hex manifest hashes and enum names), grants
 // and the next dataset id.
 import type { Context } from "../../chain/framework/context.ts";
-import { fromHex, toHex } from "../../chain/store/bytes.ts";
+import { fromHex } from "../../chain/store/bytes.ts";
 import { Access, DatasetStatus, type Dataset } from "../../proto/trainchain/data_registry/v1/generated.ts";
-import { accessName, statusName, type DataRegistryKeeper } from "./keeper.ts";
+import { datasetJson, type DatasetJson } from "../../proto/client/json.ts";
+import type { DataRegistryKeeper } from "./keeper.ts";
 import { defaultDataRegistryParams } from "./params.ts";
 import {
   checkAccess,
@@ -15,22 +16,6 @@ import {
   checkUris,
   parseAddress,
 } from "./validation.ts";
-
-export interface DatasetJson {
-  id: string;
-  owner: string;
-  name: string;
-  format: { feature_shape: number[]; feature_dtype: string; label_dtype: string; class_count: number };
-  sample_count: string;
-  manifest_hash: string;
-  uris: string[];
-  license: string;
-  royalty_bps: number;
-  access: string;
-  status: string;
-  created_height: string;
-  updated_height: string;
-}
 
 export interface DataRegistryGenesis {
   params: { max_name_length: number; max_license_length: number; max_uris: number; max_uri_length: number };
@@ -78,28 +63,8 @@ export function datasetFromJson(d: DatasetJson): Dataset {
   };
 }
 
-export function datasetToJson(d: Dataset): DatasetJson {
-  return {
-    id: d.id.toString(),
-    owner: d.owner,
-    name: d.name,
-    format: {
-      feature_shape: [...(d.format?.featureShape ?? [])],
-      feature_dtype: d.format?.featureDtype ?? "",
-      label_dtype: d.format?.labelDtype ?? "",
-      class_count: d.format?.classCount ?? 0,
-    },
-    sample_count: d.sampleCount.toString(),
-    manifest_hash: toHex(d.manifestHash),
-    uris: [...d.uris],
-    license: d.license,
-    royalty_bps: d.royaltyBps,
-    access: accessName(d.access),
-    status: statusName(d.status),
-    created_height: d.createdHeight.toString(),
-    updated_height: d.updatedHeight.toString(),
-  };
-}
+/** The genesis/JSON view of a dataset (the same view the CLI and REST API print). */
+export const datasetToJson: (d: Dataset) => DatasetJson = datasetJson;
 
 export function initDataRegistryGenesis(ctx: Context, keeper: DataRegistryKeeper, state: DataRegistryGenesis): void {
   const d = defaultDataRegistryParams();

@@ -14,6 +14,7 @@ import {
   type PageRequest,
   type PageResponse,
 } from "../../proto/trainchain/data_registry/v1/generated.ts";
+import { accessName } from "../../proto/client/json.ts";
 import { DataRegistryErrors } from "./errors.ts";
 import { DataRegistryAttributes as A, DataRegistryEvents } from "./events.ts";
 import {
@@ -351,16 +352,4 @@ export class DataRegistryKeeper {
         return { owner: toBech32(e.key.subarray(2, 2 + len)), datasetId: readUint64BE(e.key, 2 + len) };
       });
   }
-}
-
-export function accessName(access: number): string {
-  if (access === Access.ACCESS_PUBLIC) return "ACCESS_PUBLIC";
-  if (access === Access.ACCESS_ALLOWLIST) return "ACCESS_ALLOWLIST";
-  return "ACCESS_UNSPECIFIED";
-}
-
-export function statusName(status: number): string {
-  if (status === DatasetStatus.DATASET_STATUS_ACTIVE) return "DATASET_STATUS_ACTIVE";
-  if (status === DatasetStatus.DATASET_STATUS_DEPRECATED) return "DATASET_STATUS_DEPRECATED";
-  return "DATASET_STATUS_UNSPECIFIED";
 }

@@ -14,7 +14,7 @@ import {
   MsgUpdateDataset,
 } from "../trainchain/data_registry/v1/generated.ts";
 
-export const TRAINCHAIN_MSG_TYPES: ReadonlyArray<readonly [string, GeneratedType]> = [
+export const TRAINCHAIN_MSG_TYPES: [string, GeneratedType][] = [
   ["/trainchain.staking.v1.MsgCreateValidator", MsgCreateValidator],
   ["/trainchain.staking.v1.MsgBond", MsgBond],
   ["/trainchain.staking.v1.MsgUnbond", MsgUnbond],
