@@ -13,6 +13,14 @@ import {
   MsgRevokeAccess,
   MsgUpdateDataset,
 } from "../trainchain/data_registry/v1/generated.ts";
+import {
+  MsgAbandonSegment,
+  MsgCancelTask,
+  MsgClaimSegment,
+  MsgCreateTask,
+  MsgSubmitProof,
+  MsgSubmitVerification,
+} from "../trainchain/training_task/v1/generated.ts";
 
 export const TRAINCHAIN_MSG_TYPES: [string, GeneratedType][] = [
   ["/trainchain.staking.v1.MsgCreateValidator", MsgCreateValidator],
@@ -23,4 +31,10 @@ export const TRAINCHAIN_MSG_TYPES: [string, GeneratedType][] = [
   ["/trainchain.data_registry.v1.MsgGrantAccess", MsgGrantAccess],
   ["/trainchain.data_registry.v1.MsgRevokeAccess", MsgRevokeAccess],
   ["/trainchain.data_registry.v1.MsgDeprecateDataset", MsgDeprecateDataset],
+  ["/trainchain.training_task.v1.MsgCreateTask", MsgCreateTask],
+  ["/trainchain.training_task.v1.MsgCancelTask", MsgCancelTask],
+  ["/trainchain.training_task.v1.MsgClaimSegment", MsgClaimSegment],
+  ["/trainchain.training_task.v1.MsgAbandonSegment", MsgAbandonSegment],
+  ["/trainchain.training_task.v1.MsgSubmitProof", MsgSubmitProof],
+  ["/trainchain.training_task.v1.MsgSubmitVerification", MsgSubmitVerification],
 ];
