@@ -11,9 +11,13 @@ import { homeOf } from "./chain.ts";
 export type ModuleCommand = (action: string | undefined, argv: string[]) => Promise<void>;
 const MODULE_TX: Record<string, () => Promise<ModuleCommand>> = {
   // module command files register here, e.g. staking: async () => (await import("./staking.ts")).stakingTx,
+  staking: async () => (await import("./staking.ts")).stakingTx,
+  "data-registry": async () => (await import("./dataset.ts")).dataRegistryTx,
 };
 const MODULE_QUERY: Record<string, () => Promise<ModuleCommand>> = {
   // e.g. staking: async () => (await import("./staking.ts")).stakingQuery,
+  staking: async () => (await import("./staking.ts")).stakingQuery,
+  "data-registry": async () => (await import("./dataset.ts")).dataRegistryQuery,
 };
 
 export async function txCommand(argv: string[]): Promise<void> {
