@@ -16,6 +16,11 @@ commands:
   query bank balances|total, auth account, tx <hash>
   model build|import|train|eval             build and train models locally
   dataset import                            import a dataset into the canonical shard format
+  dataset register|show|list                register a dataset on chain, show or list datasets
+  tx staking create-validator|bond|unbond   manage your validator's stake
+  tx data-registry update|grant|revoke|deprecate
+  query staking validators|validator|params|unbonding
+  query data-registry dataset|datasets|has-access|grants
 
 global flags: --home DIR (default ~/.trainchain), --node URL, --output text|json`;
 
@@ -34,8 +39,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   model: async () => (await import("./commands/model.ts")).modelCommand,
   dataset: async () => async (argv: string[]) => {
     const [action, ...rest] = argv;
-    if (action !== "import") throw new Error(`unknown dataset command ${JSON.stringify(action ?? "")}; expected import`);
-    await (await import("./commands/dataset-import.ts")).datasetImportCommand(rest);
+    if (action === "import") return (await import("./commands/dataset-import.ts")).datasetImportCommand(rest);
+    await (await import("./commands/dataset.ts")).datasetCommand(argv);
   },
 };
 
