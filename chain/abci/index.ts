@@ -1,0 +1,13 @@
+export { AbciServer } from "./server.ts";
+export type { AbciServerOptions, AbciConnectionKind } from "./server.ts";
+export { AbciClient, AbciException } from "./client.ts";
+export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, encodeUvarint, FrameDecoder } from "./frame.ts";
+export type { FrameEvent } from "./frame.ts";
+export { parseAbciAddress, formatAbciAddress } from "./address.ts";
+export type { AbciAddress } from "./address.ts";
+export { serveAbci } from "./serve.ts";
+export type { AbciServeOptions, ServedApp } from "./serve.ts";
+export { startAbciLoopback, SocketDrivenApp, applyValidatorUpdates } from "./loopback.ts";
+export type { AbciLoopback, AbciLoopbackOptions } from "./loopback.ts";
+export { exportCometbftHome, cometGenesis, cometValidators } from "./cometbft.ts";
+export type { ExportResult } from "./cometbft.ts";
