@@ -30,6 +30,7 @@ import type { Event } from "cosmjs-types/tendermint/abci/types";
 import type { BlockID, Commit, Header } from "cosmjs-types/tendermint/types/types";
 import type { BlockRecord, NodeView, TxRecord } from "../node/types.js";
 import { ApiError, API_ERRORS, apiErrorFromAbci } from "./errors.js";
+import { registerModuleRoutes } from "./routes-modules.ts";
 import { BLOCK_PROTOCOL, COMETBFT_VERSION, P2P_PROTOCOL, base64, hex, type JsonObject, type JsonValue } from "./json.js";
 
 /** How a message type (by type URL) is decoded and printed in tx JSON. */
@@ -506,6 +507,7 @@ export function buildApiServer(view: NodeView, options: ApiServerOptions): Fasti
     return reply.header("content-type", registry.contentType).send(body);
   });
 
+  registerModuleRoutes(app, view);
   options.extraRoutes?.(app);
   return app;
 }
