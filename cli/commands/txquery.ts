@@ -13,11 +13,14 @@ const MODULE_TX: Record<string, () => Promise<ModuleCommand>> = {
   // module command files register here, e.g. staking: async () => (await import("./staking.ts")).stakingTx,
   staking: async () => (await import("./staking.ts")).stakingTx,
   "data-registry": async () => (await import("./dataset.ts")).dataRegistryTx,
+  "training-task": async () => (await import("./task.ts")).trainingTaskTx,
 };
 const MODULE_QUERY: Record<string, () => Promise<ModuleCommand>> = {
   // e.g. staking: async () => (await import("./staking.ts")).stakingQuery,
   staking: async () => (await import("./staking.ts")).stakingQuery,
   "data-registry": async () => (await import("./dataset.ts")).dataRegistryQuery,
+  "training-task": async () => (await import("./task.ts")).trainingTaskQuery,
+  reward: async () => (await import("./reward.ts")).rewardQuery,
 };
 
 export async function txCommand(argv: string[]): Promise<void> {
