@@ -283,6 +283,15 @@ describe("proof of training over CosmJS", { timeout: 300_000 }, () => {
       (await abci.queryAbci("/trainchain.reward.v1.Query/Rewards", QueryRewardsRequest.encode({ address: worker.address }).finish())).value,
     );
     assert.equal(work.pendingWork, (20n * 1_000_000n).toString());
+
+    // REST views of the task, the proof and the pools
+    const rest = (await (await fetch(`${node.api}/trainchain/training_task/v1/tasks/${taskId}`)).json()) as { task: { segments_done: string; creator: string } };
+    assert.equal(rest.task.segments_done, "1");
+    assert.equal(rest.task.creator, creator.address);
+    const restProof = (await (await fetch(`${node.api}/trainchain/training_task/v1/proofs/${proofId}`)).json()) as { proof: { status: number } };
+    assert.equal(restProof.proof.status, ProofStatus.PROOF_STATUS_ACCEPTED);
+    const restPools = (await (await fetch(`${node.api}/trainchain/reward/v1/pools`)).json()) as { task_escrow: { amount: string }[] };
+    assert.equal(restPools.task_escrow[0]!.amount, R.toString());
   });
 
   it("reject path: INVALID vote slashes the whole bond, slash_reward_bps to the validator, the rest burned", async () => {
