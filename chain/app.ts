@@ -136,6 +136,15 @@ export class TrainchainApp implements AbciApplication {
   }
 
   /** Opens the app over a database: loads the committed state and checks it against the stored app hash. */
+  /** Every module's default genesis, keyed by module name (for `trainchain init`). */
+  static defaultAppState(logger: Logger): Record<string, unknown> {
+    // The constructor touches no I/O; the database is used only from Commit on.
+    const app = new TrainchainApp({ db: undefined as unknown as ChainDb, logger });
+    const state: Record<string, unknown> = {};
+    for (const m of app.modules) state[m.name] = m.defaultGenesis();
+    return state;
+  }
+
   static async open(options: AppOptions): Promise<TrainchainApp> {
     const app = new TrainchainApp(options);
     const meta = await options.db.get(META_KEY);

@@ -57,10 +57,25 @@ export function positionals(f: ParsedFlags, count: number, usage: string): strin
   return f.positional;
 }
 
+let sink: (text: string) => void = (text) => {
+  process.stdout.write(text);
+};
+
+/** Runs `fn` with command results sent to `to` instead of stdout (tests and embedding callers). */
+export async function withResultSink<T>(to: (text: string) => void, fn: () => Promise<T>): Promise<T> {
+  const previous = sink;
+  sink = to;
+  try {
+    return await fn();
+  } finally {
+    sink = previous;
+  }
+}
+
 /** Prints a result: JSON with --output json, else the human text. */
 export function printResult(f: ParsedFlags, json: unknown, human: string): void {
-  const output = flagString(f, "output") ?? "text";
+  const output = flagString(f, "output") ?? flagString(f, "o") ?? "text";
   if (output !== "json" && output !== "text") throw new Error(`--output ${output}; expected text or json`);
-  if (output === "json") process.stdout.write(JSON.stringify(json, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
-  else process.stdout.write(human + "\n");
+  if (output === "json") sink(JSON.stringify(json, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+  else sink(human + "\n");
 }

@@ -12,6 +12,7 @@ import { defaultAuthGenesis, type AuthGenesis } from "../../modules/auth/index.t
 import { defaultBankGenesis, type BankGenesis } from "../../modules/bank/index.ts";
 import { defaultStakingGenesis, type StakingGenesis } from "../../modules/staking/index.ts";
 import { Node } from "../../chain/node/node.ts";
+import { TrainchainApp } from "../../chain/app.ts";
 import { connectComet } from "../client.ts";
 import { parseAbciAddress } from "../../chain/abci/address.ts";
 import { serveAbci } from "../../chain/abci/serve.ts";
@@ -39,7 +40,7 @@ export async function initCommand(argv: string[]): Promise<void> {
     initial_height: "1",
     consensus_params: defaultConsensusParams(),
     app_hash: "",
-    app_state: { auth: defaultAuthGenesis(), bank: defaultBankGenesis(), staking: defaultStakingGenesis() },
+    app_state: TrainchainApp.defaultAppState(pino({ enabled: false })),
   };
   writeGenesis(paths.genesis, genesis);
   writeFileSync(paths.appConfig, JSON.stringify(defaultAppConfig(moniker!), null, 2) + "\n");

@@ -8,6 +8,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { genesisCommand, initCommand } from "../../cli/commands/chain.ts";
 import { Keyring } from "../../cli/keyring.ts";
+import { withResultSink } from "../../cli/args.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BIN = join(ROOT, "cli", "bin.js");
@@ -25,14 +26,9 @@ export interface TestHome {
   cleanup(): void;
 }
 
+// Command output is dropped through the CLI's result sink; the test runner's stdout is untouched.
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await fn();
-  } finally {
-    process.stdout.write = write;
-  }
+  return withResultSink(() => undefined, fn);
 }
 
 /** A node home: validator key "val" (bonded), plus `accounts` funded keys named k0…kN-1. */
@@ -76,10 +72,11 @@ export interface RunningNode {
   kill9(): Promise<void>;
 }
 
-export async function startNode(home: string, options: { blockTime?: string; minGasPrices?: string; extraArgs?: string[] } = {}): Promise<RunningNode> {
+export async function startNode(home: string, options: { blockTime?: string; minGasPrices?: string; extraArgs?: string[]; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<RunningNode> {
   const rpcPort = await freePort();
   const apiPort = await freePort();
   const args = [
+    ...(options.nodeArgs ?? []),
     BIN,
     "start",
     "--home",
@@ -95,7 +92,7 @@ export async function startNode(home: string, options: { blockTime?: string; min
     ...(options.minGasPrices !== undefined ? ["--minimum-gas-prices", options.minGasPrices] : []),
     ...(options.extraArgs ?? []),
   ];
-  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...(options.env ?? {}) } });
   let output = "";
   proc.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (output += d.toString()));
