@@ -1,0 +1,4 @@
+export { BlobClient, fetchBlobUri, sha256Hex } from "./client.ts";
+export type { BlobClientOptions, PutOptions } from "./client.ts";
+export { BLOB_AUTH_HEADERS, blobGetDigest, blobSignerFromMnemonic, blobSignerFromPrivateKey, signedBlobHeaders } from "./auth.ts";
+export type { BlobSigner } from "./auth.ts";
