@@ -1,6 +1,8 @@
 // The "test" keyring backend (as the SDK's): unencrypted key files under <home>/keyring-test,
 // for devnets and tests. Keys are BIP39 mnemonics on the Cosmos HD path m/44'/118'/0'/0/0.
-import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+import { Bip39, EnglishMnemonic, Slip10, Slip10Curve, stringToPath } from "@cosmjs/crypto";
+import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BECH32_PREFIX, fromBech32 } from "../chain/framework/address.ts";
@@ -36,28 +38,19 @@ export class Keyring {
   async add(name: string, mnemonic?: string): Promise<{ info: KeyInfo; mnemonic: string }> {
     const path = this.path(name);
     if (existsSync(path)) throw new Error(`key ${name} already exists in ${this.dir}`);
-    let wallet: DirectSecp256k1HdWallet;
-    if (mnemonic !== undefined) {
-      const words = mnemonic.trim().split(/\s+/).join(" ");
-      try {
-        wallet = await DirectSecp256k1HdWallet.fromMnemonic(words, { prefix: BECH32_PREFIX });
-      } catch (err) {
-        throw new Error(`invalid mnemonic: ${(err as Error).message}`);
-      }
-    } else {
-      wallet = await DirectSecp256k1HdWallet.generate(24, { prefix: BECH32_PREFIX });
-    }
+    const words = mnemonic !== undefined ? mnemonic.trim().split(/\s+/).join(" ") : Bip39.encode(randomBytes(32)).toString();
+    const wallet = await walletFromMnemonic(words);
     const [account] = await wallet.getAccounts();
     const file: KeyFile = {
       name,
       type: "local",
       address: account!.address,
       pubkey: Buffer.from(account!.pubkey).toString("base64"),
-      mnemonic: wallet.mnemonic,
+      mnemonic: words,
     };
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     writeFileSync(path, JSON.stringify(file, null, 2) + "\n", { mode: 0o600 });
-    return { info: toInfo(file), mnemonic: wallet.mnemonic };
+    return { info: toInfo(file), mnemonic: words };
   }
 
   private read(name: string): KeyFile {
@@ -82,8 +75,12 @@ export class Keyring {
       .map((f) => this.show(f.slice(0, -5)));
   }
 
-  async wallet(name: string): Promise<DirectSecp256k1HdWallet> {
-    return DirectSecp256k1HdWallet.fromMnemonic(this.read(name).mnemonic, { prefix: BECH32_PREFIX });
+  async wallet(name: string): Promise<DirectSecp256k1Wallet> {
+    return walletFromMnemonic(this.read(name).mnemonic);
+  }
+
+  mnemonic(name: string): string {
+    return this.read(name).mnemonic;
   }
 
   /** A bech32 address as given, or the address of the key with that name. */
@@ -94,6 +91,25 @@ export class Keyring {
     }
     return this.show(nameOrAddress).address;
   }
+}
+
+/**
+ * The secp256k1 key of a BIP39 mnemonic on the Cosmos path m/44'/118'/0'/0/0 (no passphrase).
+ * The seed uses node's native PBKDF2: the pure-JS one takes seconds per key.
+ */
+export function privateKeyFromMnemonic(mnemonic: string): Uint8Array {
+  let checked: EnglishMnemonic;
+  try {
+    checked = new EnglishMnemonic(mnemonic);
+  } catch (err) {
+    throw new Error(`invalid mnemonic: ${(err as Error).message}`);
+  }
+  const seed = pbkdf2Sync(checked.toString().normalize("NFKD"), "mnemonic", 2048, 64, "sha512");
+  return Slip10.derivePath(Slip10Curve.Secp256k1, new Uint8Array(seed), stringToPath("m/44'/118'/0'/0/0")).privkey;
+}
+
+export async function walletFromMnemonic(mnemonic: string): Promise<DirectSecp256k1Wallet> {
+  return DirectSecp256k1Wallet.fromKey(privateKeyFromMnemonic(mnemonic), BECH32_PREFIX);
 }
 
 function toInfo(f: KeyFile): KeyInfo {

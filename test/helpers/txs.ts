@@ -2,7 +2,7 @@
 // on the client side), from keys derived once with CosmJS.
 import secp256k1 from "secp256k1";
 import { createHash } from "node:crypto";
-import { Bip39, EnglishMnemonic, Slip10, Slip10Curve, stringToPath } from "@cosmjs/crypto";
+import { privateKeyFromMnemonic } from "../../cli/keyring.ts";
 import { AuthInfo, SignDoc, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
@@ -16,8 +16,7 @@ export interface FastSigner {
 }
 
 export async function signerFromMnemonic(mnemonic: string): Promise<FastSigner> {
-  const seed = await Bip39.mnemonicToSeed(new EnglishMnemonic(mnemonic));
-  const { privkey } = Slip10.derivePath(Slip10Curve.Secp256k1, seed, stringToPath("m/44'/118'/0'/0/0"));
+  const privkey = privateKeyFromMnemonic(mnemonic);
   const pubKey = secp256k1.publicKeyCreate(privkey, true);
   return { address: toBech32(pubkeyToAddress(pubKey)), pubKey, privKey: privkey };
 }
