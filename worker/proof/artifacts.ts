@@ -1,0 +1,115 @@
+// Task artifacts (step graph, checkpoints, dataset manifest and shards) fetched from blob stores,
+// hash-checked, and cached on disk by sha256 so a restart or the next segment fetches nothing twice.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import type { Logger } from "pino";
+import { BlobClient, fetchBlobUri, sha256Hex } from "../blob/client.ts";
+import type { BlobSigner } from "../blob/auth.ts";
+import { MANIFEST_FILE, checkManifest, loadDataset, shardFileName, type LoadedDataset } from "../data/dataset.ts";
+
+export const DEFAULT_CACHE_DIR = join(tmpdir(), "trainchain-cache");
+
+export const toHex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+/** Content-addressed disk cache in front of a blob store (and any URIs a task names). */
+export class ArtifactStore {
+  readonly blobs: BlobClient;
+  private readonly datasets = new Map<string, LoadedDataset>();
+
+  constructor(
+    blobBase: string,
+    private readonly cacheDir: string,
+    private readonly log: Logger,
+    private readonly signer?: BlobSigner,
+    attempts = 5,
+  ) {
+    this.blobs = new BlobClient(blobBase, { ...(signer ? { signer } : {}), attempts });
+    mkdirSync(join(cacheDir, "blobs"), { recursive: true });
+  }
+
+  private writeAtomic(path: string, bytes: Uint8Array): void {
+    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  }
+
+  private cached(path: string, hash: string): Uint8Array | undefined {
+    if (!existsSync(path)) return undefined;
+    const bytes = new Uint8Array(readFileSync(path));
+    return sha256Hex(bytes) === hash ? bytes : undefined;
+  }
+
+  /**
+   * The blob with sha256 `hash`: from the disk cache, else this store, else each URI hint in turn.
+   * Throws (one line, naming every source tried) when none has it.
+   */
+  async get(hash: string, uris: readonly string[] = []): Promise<Uint8Array> {
+    const h = hash.toLowerCase();
+    const path = join(this.cacheDir, "blobs", h);
+    const hit = this.cached(path, h);
+    if (hit) return hit;
+    const errors: string[] = [];
+    const sources: (() => Promise<Uint8Array>)[] = [() => this.blobs.get(h), ...uris.filter((u) => u !== "" && u !== this.blobs.uri(h)).map((u) => () => fetchBlobUri(u, h, this.signer))];
+    for (const source of sources) {
+      try {
+        const bytes = await source();
+        this.writeAtomic(path, bytes);
+        return bytes;
+      } catch (err) {
+        errors.push((err as Error).message.split("\n")[0] ?? "");
+      }
+    }
+    throw new Error(`blob ${h} is unavailable: ${errors.join("; ")}`);
+  }
+
+  /** Uploads `bytes` (idempotent) and keeps a cached copy; returns the blob's URI. */
+  async put(bytes: Uint8Array): Promise<string> {
+    const hash = await this.blobs.put(bytes);
+    const path = join(this.cacheDir, "blobs", hash);
+    if (!existsSync(path)) this.writeAtomic(path, bytes);
+    return this.blobs.uri(hash);
+  }
+
+  /**
+   * The dataset whose canonical manifest hashes to `manifestHash`, its shards fetched by their
+   * sha256 (from this store, else the dataset's registered URIs) into a dataset directory that
+   * `loadDataset` checks shard by shard.
+   */
+  async dataset(manifestHash: string, uris: readonly string[]): Promise<LoadedDataset> {
+    const h = manifestHash.toLowerCase();
+    const memo = this.datasets.get(h);
+    if (memo) return memo;
+    const dir = join(this.cacheDir, "datasets", h);
+    mkdirSync(dir, { recursive: true });
+    const manifestBytes = await this.get(h, uris);
+    const manifest = checkManifest(JSON.parse(Buffer.from(manifestBytes).toString("utf8")));
+    if (!existsSync(join(dir, MANIFEST_FILE))) this.writeAtomic(join(dir, MANIFEST_FILE), manifestBytes);
+    for (const shard of manifest.shards) {
+      const file = join(dir, shardFileName(shard.sha256));
+      if (this.cached(file, shard.sha256)) continue;
+      this.log.info({ shard: shard.sha256, bytes: shard.bytes }, "fetching dataset shard");
+      const bytes = await this.fetchShard(shard.sha256, uris);
+      this.writeAtomic(file, bytes);
+    }
+    const ds = loadDataset(dir, h);
+    this.datasets.clear();
+    this.datasets.set(h, ds);
+    return ds;
+  }
+
+  private async fetchShard(hash: string, uris: readonly string[]): Promise<Uint8Array> {
+    try {
+      return await this.blobs.get(hash);
+    } catch (first) {
+      for (const u of uris) {
+        try {
+          return await fetchBlobUri(u, hash, this.signer);
+        } catch {
+          // next source
+        }
+      }
+      throw new Error(`dataset shard ${hash} is unavailable: ${(first as Error).message.split("\n")[0]}`);
+    }
+  }
+}
