@@ -31,6 +31,19 @@ export interface AnteDeps {
   bank: BankKeeper;
   /** True when the signature of this tx hash was already verified (CheckTx cache). */
   isVerified(hash: Uint8Array): boolean;
+  /** True when this exact (digest, signature, pubkey) was verified off-thread (signature pool). */
+  isSignatureVerified(key: string): boolean;
+}
+
+/** sha256 of the SignDoc a signer signs in SIGN_MODE_DIRECT, over the raw received bytes. */
+export function signDocDigest(tx: DecodedTx, chainId: string, accountNumber: bigint): Uint8Array {
+  const signDoc = SignDoc.encode({ bodyBytes: tx.raw.bodyBytes, authInfoBytes: tx.raw.authInfoBytes, chainId, accountNumber }).finish();
+  return createHash("sha256").update(signDoc).digest();
+}
+
+/** Cache key of one verified signature: the triple it was verified over. */
+export function signatureKey(digest: Uint8Array, signature: Uint8Array, pubKey: Uint8Array): string {
+  return Buffer.concat([digest, signature, pubKey]).toString("latin1");
 }
 
 const SECP256K1_N_HALF = BigInt("0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0");
@@ -124,15 +137,12 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
       ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, "ante verify: secp256k1");
       if (!verified) {
         const signature = tx.raw.signatures[i]!;
-        const signDoc = SignDoc.encode({
-          bodyBytes: tx.raw.bodyBytes,
-          authInfoBytes: tx.raw.authInfoBytes,
-          chainId: ctx.block.chainId,
-          accountNumber: account.accountNumber,
-        }).finish();
-        const digest = createHash("sha256").update(signDoc).digest();
+        const digest = signDocDigest(tx, ctx.block.chainId, account.accountNumber);
         // The native addon rejects high-S signatures (libsecp256k1 requires normalized s).
-        const ok = signature.length === 64 && isLowS(signature) && secp256k1.ecdsaVerify(signature, digest, pubKey);
+        const ok =
+          signature.length === 64 &&
+          isLowS(signature) &&
+          (deps.isSignatureVerified(signatureKey(digest, signature, pubKey)) || secp256k1.ecdsaVerify(signature, digest, pubKey));
         if (!ok) {
           throw SdkErrors.Unauthorized.wrap(
             `signature verification failed; please verify account number (${account.accountNumber}) and chain-id (${ctx.block.chainId})`,

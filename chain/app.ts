@@ -27,7 +27,9 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Logger } from "pino";
-import { runAnte, type AnteOptions } from "./ante.ts";
+import { runAnte, signatureKey, signDocDigest, type AnteDeps, type AnteOptions } from "./ante.ts";
+import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
+import { fromBech32 } from "./framework/address.ts";
 import { decodeTx, txHash, type DecodedTx } from "./tx.ts";
 import { Context, type BlockInfo, type ExecMode } from "./framework/context.ts";
 import { AppError, errorResult, SdkErrors } from "./framework/errors.ts";
@@ -39,7 +41,7 @@ import { bytesEqual, keyToString, readUint64BE, stringToKey, toHex, uint64BE } f
 import { CacheStore, MemoryStore } from "./store/kv.ts";
 import { MerkleTrie } from "./store/merkle.ts";
 import { ChainDb, DbPrefix, dbKey, type BatchOp } from "./store/db.ts";
-import { AccountKeeper, authModule, FEE_COLLECTOR } from "../modules/auth/index.ts";
+import { AccountKeeper, authModule, FEE_COLLECTOR, SECP256K1_PUBKEY_URL } from "../modules/auth/index.ts";
 import { BankKeeper, bankModule } from "../modules/bank/index.ts";
 import { BONDED_POOL, NOT_BONDED_POOL, StakingKeeper, stakingModule, votingPower } from "../modules/staking/index.ts";
 import { DataRegistryKeeper, dataRegistryModule } from "../modules/data-registry/index.ts";
@@ -101,6 +103,10 @@ export class TrainchainApp implements AbciApplication {
   private pending: PendingBlock | undefined;
   /** Tx hashes whose signatures CheckTx verified, so FinalizeBlock need not verify again. */
   private readonly verified = new Set<string>();
+  /** Txs decoded by CheckTx, by hash, so FinalizeBlock does not decode them again. */
+  private readonly decoded = new Map<string, DecodedTx>();
+  /** Signatures verified by the node's signature pool (digest ‖ signature ‖ pubkey). */
+  private readonly verifiedSignatures = new Set<string>();
   private readonly anteOptions: AnteOptions;
   private readonly log: Logger;
 
@@ -195,7 +201,8 @@ export class TrainchainApp implements AbciApplication {
     const ctx = new Context(store, block, "genesis");
     const appState = parseAppState(req.appStateBytes);
     for (const m of this.modules) m.initGenesis(ctx, appState[m.name] ?? m.defaultGenesis());
-    this.accounts.getModuleAccount(ctx, FEE_COLLECTOR);
+    // every module account exists from genesis (sorted: account numbers must not depend on map order)
+    for (const name of [...this.accounts.modulePermissions.keys()].sort()) this.accounts.getModuleAccount(ctx, name);
     this.genesisStore = store;
     this.checkStore = new CacheStore(store);
     const trie = this.trie.update(changesOf(store));
@@ -215,10 +222,70 @@ export class TrainchainApp implements AbciApplication {
     return this.checkTxSync(req.tx, req.type === CheckTxType.RECHECK);
   }
 
+  /** Decodes a tx once: later CheckTx/FinalizeBlock calls for the same bytes reuse it. */
+  private decodeCached(bytes: Uint8Array): DecodedTx {
+    const key = keyToString(txHash(bytes));
+    const cached = this.decoded.get(key);
+    if (cached) return cached;
+    const decoded = decodeTx(bytes, this.msgRouter);
+    if (this.decoded.size > 50_000) this.decoded.clear();
+    this.decoded.set(key, decoded);
+    return decoded;
+  }
+
+  /**
+   * The signature checks CheckTx will need for these tx bytes against the current check state,
+   * for verification off the main thread; undefined when the tx cannot be prepared (CheckTx will
+   * report why).
+   */
+  signatureChecks(bytes: Uint8Array): { digest: Uint8Array; signature: Uint8Array; pubKey: Uint8Array }[] | undefined {
+    let tx: DecodedTx;
+    try {
+      tx = this.decodeCached(bytes);
+    } catch {
+      return undefined;
+    }
+    const ctx = new Context(this.checkStore, this.blockInfoForCheck(), "check");
+    const checks: { digest: Uint8Array; signature: Uint8Array; pubKey: Uint8Array }[] = [];
+    for (let i = 0; i < tx.signers.length; i++) {
+      const signature = tx.raw.signatures[i];
+      const info = tx.authInfo.signerInfos[i];
+      if (!signature || !info) return undefined;
+      let account;
+      try {
+        account = this.accounts.getAccount(ctx, fromBech32(tx.signers[i]!));
+      } catch {
+        return undefined;
+      }
+      if (!account) return undefined;
+      let pubKey = account.pubKey;
+      const announced = info.publicKey;
+      if (!pubKey && announced?.typeUrl === SECP256K1_PUBKEY_URL) {
+        try {
+          pubKey = PubKey.decode(announced.value).key;
+        } catch {
+          return undefined;
+        }
+      }
+      if (!pubKey || pubKey.length !== 33) return undefined;
+      checks.push({ digest: signDocDigest(tx, this.chainId, account.accountNumber), signature, pubKey });
+    }
+    return checks;
+  }
+
+  /** Records signatures the pool verified; CheckTx then skips them. */
+  markSignaturesVerified(checks: { digest: Uint8Array; signature: Uint8Array; pubKey: Uint8Array }[], results: boolean[]): void {
+    if (this.verifiedSignatures.size > 200_000) this.verifiedSignatures.clear();
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i]!;
+      if (results[i]) this.verifiedSignatures.add(signatureKey(c.digest, c.signature, c.pubKey));
+    }
+  }
+
   checkTxSync(bytes: Uint8Array, recheck = false): ResponseCheckTx {
     let decoded: DecodedTx;
     try {
-      decoded = decodeTx(bytes, this.msgRouter);
+      decoded = this.decodeCached(bytes);
     } catch (err) {
       return checkTxError(err, 0n, 0n);
     }
@@ -297,14 +364,18 @@ export class TrainchainApp implements AbciApplication {
   }
 
   private deliverTx(blockStore: CacheStore, block: BlockInfo, bytes: Uint8Array): ExecTxResult {
-    let decoded: DecodedTx;
-    try {
-      decoded = decodeTx(bytes, this.msgRouter);
-    } catch (err) {
-      return execError(err, 0n, 0n, []);
+    const key = keyToString(txHash(bytes));
+    let decoded = this.decoded.get(key);
+    if (decoded) this.decoded.delete(key);
+    else {
+      try {
+        decoded = decodeTx(bytes, this.msgRouter);
+      } catch (err) {
+        return execError(err, 0n, 0n, []);
+      }
     }
     const result = this.runTx(blockStore, block, decoded, "deliver");
-    this.verified.delete(keyToString(decoded.hash));
+    this.verified.delete(key);
     return result;
   }
 
@@ -435,8 +506,13 @@ export class TrainchainApp implements AbciApplication {
     return { height: this.lastHeight + 1n, time: this.lastBlockTime, chainId: this.chainId, hash: new Uint8Array(32), proposer: new Uint8Array() };
   }
 
-  private anteDeps(): { accounts: AccountKeeper; bank: BankKeeper; isVerified(hash: Uint8Array): boolean } {
-    return { accounts: this.accounts, bank: this.bank, isVerified: (hash) => this.verified.has(keyToString(hash)) };
+  private anteDeps(): AnteDeps {
+    return {
+      accounts: this.accounts,
+      bank: this.bank,
+      isVerified: (hash) => this.verified.has(keyToString(hash)),
+      isSignatureVerified: (key) => this.verifiedSignatures.has(key),
+    };
   }
 
   /** Runs every module invariant against the committed state; returns the broken ones. */

@@ -5,12 +5,32 @@ import { quote, SdkErrors } from "./errors.ts";
 
 export const BECH32_PREFIX = "train";
 
+// bech32 is pure JS and shows up per tx (events, account encoding): memoize both directions.
+// Results depend only on the input, so the caches cannot affect state; they are bounded.
+const CACHE_LIMIT = 100_000;
+const encodeCache = new Map<string, string>();
+const decodeCache = new Map<string, Uint8Array>();
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 export function toBech32(bytes: Uint8Array, prefix: string = BECH32_PREFIX): string {
-  return bech32.encode(prefix, bech32.toWords(bytes));
+  const key = prefix + ":" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  return encodeCache.get(key) ?? remember(encodeCache, key, bech32.encode(prefix, bech32.toWords(bytes)));
 }
 
 /** Decodes and checks an account address; a bad one is an sdk/7 error naming the input. */
 export function fromBech32(address: string, prefix: string = BECH32_PREFIX): Uint8Array {
+  const cached = decodeCache.get(prefix + ":" + address);
+  // a copy, so a caller that mutates its bytes cannot corrupt the cache
+  if (cached) return Uint8Array.from(cached);
+  return Uint8Array.from(remember(decodeCache, prefix + ":" + address, decodeBech32(address, prefix)));
+}
+
+function decodeBech32(address: string, prefix: string): Uint8Array {
   let decoded: { prefix: string; words: number[] };
   try {
     decoded = bech32.decode(address, 256);
@@ -32,7 +52,14 @@ export function pubkeyToAddress(pubkey: Uint8Array): Uint8Array {
   return new Uint8Array(createHash("ripemd160").update(sha).digest());
 }
 
+const moduleAddresses = new Map<string, Uint8Array>();
+
 /** Module account address: the first 20 bytes of sha256(module name), as the SDK derives it. */
 export function moduleAddress(name: string): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(name).digest().subarray(0, 20));
+  let address = moduleAddresses.get(name);
+  if (!address) {
+    address = new Uint8Array(createHash("sha256").update(name).digest().subarray(0, 20));
+    moduleAddresses.set(name, address);
+  }
+  return Uint8Array.from(address);
 }

@@ -10,6 +10,7 @@ import { TrainchainApp } from "../app.ts";
 import { ChainDb } from "../store/db.ts";
 import { toHex } from "../store/bytes.ts";
 import { BlockStore } from "./blockstore.ts";
+import { SignaturePool } from "./sigpool.ts";
 import { Mempool } from "./mempool.ts";
 import { BlockEngine, newBlockEvent, txEvent, type EngineApp } from "./engine.ts";
 import { startAbciLoopback, type AbciLoopback } from "../abci/loopback.ts";
@@ -44,6 +45,8 @@ export class Node implements NodeView {
   private readonly listeners = new Set<(event: NodeEvent) => void>();
   private readonly waiters = new Map<string, ((tx: TxRecord) => void)[]>();
   private rpc: FastifyInstance | undefined;
+  private sigPool: SignaturePool | undefined;
+  private admission: Promise<void> = Promise.resolve();
   private api: FastifyInstance | undefined;
   private loopback: AbciLoopback | undefined;
   private readonly heightGauge: Gauge;
@@ -103,6 +106,7 @@ export class Node implements NodeView {
 
   /** InitChain on a fresh database; then the engine and servers. */
   async start(): Promise<void> {
+    this.sigPool = new SignaturePool();
     let driver: EngineApp & Pick<TrainchainApp, "initChain"> = this.app;
     if (this.options.abciLoopback) {
       this.loopback = await startAbciLoopback(this.app, { address: this.options.abciLoopback, db: this.db, validators: this.app.validatorSet(), logger: this.log });
@@ -163,6 +167,7 @@ export class Node implements NodeView {
     await this.loopback?.close();
     await this.rpc?.close();
     await this.api?.close();
+    await this.sigPool?.close();
     await this.db.close();
   }
 
@@ -243,9 +248,22 @@ export class Node implements NodeView {
     return this.app.querySync({ path, data, height, prove });
   }
   async broadcastTx(tx: Uint8Array): Promise<ResponseCheckTx> {
-    const res = this.mempool.add(tx);
-    this.mempoolGauge.set(this.mempool.size);
-    return res;
+    // Signatures are verified on the pool's threads while earlier txs are admitted; admission
+    // itself stays in arrival order so one sender's sequence order is kept.
+    const checks = this.sigPool ? this.app.signatureChecks(tx) : undefined;
+    const verified = checks && this.sigPool ? this.sigPool.verify(checks) : undefined;
+    const previous = this.admission;
+    let release!: () => void;
+    this.admission = new Promise<void>((r) => (release = r));
+    try {
+      if (verified && checks) this.app.markSignaturesVerified(checks, await verified);
+      await previous;
+      const res = this.mempool.add(tx);
+      this.mempoolGauge.set(this.mempool.size);
+      return res;
+    } finally {
+      release();
+    }
   }
   waitForTx(hash: Uint8Array, timeoutMs: number): Promise<TxRecord | undefined> {
     const key = toHex(hash);

@@ -55,6 +55,15 @@ export function decodeAccountAny(any: Any): Account {
   return decodeBase(BaseAccount.decode(any.value));
 }
 
+// Decoding an account (Any → BaseAccount → pubkey, bech32) is the costliest part of the ante
+// chain; memoize by the stored value object (a new write is a new object, so entries never go stale).
+const decodedAccounts = new WeakMap<Uint8Array, Account>();
+const decodedParams = new WeakMap<Uint8Array, Params>();
+
+function cloneAccount(a: Account): Account {
+  return { ...a, ...(a.module ? { module: { name: a.module.name, permissions: [...a.module.permissions] } } : {}) };
+}
+
 export class AccountKeeper {
   /** Module accounts known to the app, with their permissions ("minter", "burner", "staking"). */
   readonly modulePermissions = new Map<string, string[]>();
@@ -65,7 +74,13 @@ export class AccountKeeper {
 
   getParams(ctx: Context): Params {
     const raw = this.store(ctx).get(ParamsKey);
-    return raw ? ParamsCodec.decode(raw) : defaultAuthParams();
+    if (!raw) return defaultAuthParams();
+    let params = decodedParams.get(raw);
+    if (!params) {
+      params = ParamsCodec.decode(raw);
+      decodedParams.set(raw, params);
+    }
+    return { ...params };
   }
 
   setParams(ctx: Context, params: Params): void {
@@ -74,7 +89,13 @@ export class AccountKeeper {
 
   getAccount(ctx: Context, address: Uint8Array): Account | undefined {
     const raw = this.store(ctx).get(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
-    return raw ? decodeAccountAny(Any.decode(raw)) : undefined;
+    if (!raw) return undefined;
+    let account = decodedAccounts.get(raw);
+    if (!account) {
+      account = decodeAccountAny(Any.decode(raw));
+      decodedAccounts.set(raw, account);
+    }
+    return cloneAccount(account);
   }
 
   /** The raw Any bytes (for the Account query, without a decode/encode round trip). */
@@ -87,7 +108,9 @@ export class AccountKeeper {
   }
 
   setAccount(ctx: Context, account: Account): void {
-    this.store(ctx).set(concatBytes(Uint8Array.of(AccountKeyPrefix), account.address), Any.encode(encodeAccountAny(account)).finish());
+    const raw = Any.encode(encodeAccountAny(account)).finish();
+    decodedAccounts.set(raw, cloneAccount(account));
+    this.store(ctx).set(concatBytes(Uint8Array.of(AccountKeyPrefix), account.address), raw);
   }
 
   nextAccountNumber(ctx: Context): bigint {

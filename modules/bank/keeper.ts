@@ -66,6 +66,12 @@ export class BankKeeper {
   }
 
   sendToModule(ctx: Context, from: Uint8Array, moduleName: string, coins: Coins[]): void {
+    // module accounts exist from genesis on; only a missing one needs the (decoding) lookup
+    const address = this.accounts.moduleAddress(moduleName);
+    if (this.accounts.hasAccount(ctx, address)) {
+      this.send(ctx, from, address, coins);
+      return;
+    }
     const module = this.accounts.getModuleAccount(ctx, moduleName);
     this.send(ctx, from, module.address, coins);
   }

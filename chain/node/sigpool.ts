@@ -1,0 +1,72 @@
+// A worker_threads pool that verifies secp256k1 signatures off the main thread, in batches.
+// CheckTx then finds each verified (digest, signature, pubkey) in the app's cache and skips the
+// check on the event loop. Results never feed state directly: the ante chain still verifies any
+// signature it does not find in the cache.
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+
+export interface SigCheck {
+  digest: Uint8Array;
+  signature: Uint8Array;
+  pubKey: Uint8Array;
+}
+
+interface Pending {
+  items: SigCheck[];
+  resolve: (results: boolean[]) => void;
+}
+
+export class SignaturePool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<number, (results: boolean[]) => void>();
+  private queue: Pending[] = [];
+  private nextId = 1;
+  private nextWorker = 0;
+  private scheduled = false;
+
+  constructor(size = Math.max(1, availableParallelism() - 1)) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL("./sig-worker.js", import.meta.url));
+      w.on("message", (msg: { id: number; results: boolean[] }) => {
+        const done = this.waiting.get(msg.id);
+        this.waiting.delete(msg.id);
+        done?.(msg.results);
+      });
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  /** Verifies the checks; requests made in the same tick travel to a worker as one batch. */
+  verify(items: SigCheck[]): Promise<boolean[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      this.queue.push({ items, resolve });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const pending = this.queue;
+    this.queue = [];
+    const items = pending.flatMap((p) => p.items);
+    const id = this.nextId++;
+    this.waiting.set(id, (results) => {
+      let offset = 0;
+      for (const p of pending) {
+        p.resolve(results.slice(offset, offset + p.items.length));
+        offset += p.items.length;
+      }
+    });
+    const worker = this.workers[this.nextWorker++ % this.workers.length]!;
+    worker.postMessage({ id, items });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
