@@ -7,3 +7,4 @@ export type { AccessChecker } from "./access.ts";
 export { BLOB_AUTH_HEADERS, blobGetDigest, verifySignedBlobGet, DEFAULT_MAX_SKEW_SEC } from "./auth.ts";
 export type { SignedRequestResult } from "./auth.ts";
 export { buildBlobServer } from "./server.ts";
+export { defaultBlobDir, nodeBlobRoutes } from "./node.ts";
