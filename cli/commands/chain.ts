@@ -17,6 +17,8 @@ import { connectComet } from "../client.ts";
 import { parseAbciAddress } from "../../chain/abci/address.ts";
 import { serveAbci } from "../../chain/abci/serve.ts";
 import { exportCometbftHome } from "../../chain/abci/cometbft.ts";
+import { nodeBlobRoutes } from "../../chain/blobs/index.ts";
+import { parseByteSize } from "./blobd.ts";
 
 export function homeOf(f: ParsedFlags): string {
   return flagString(f, "home") ?? defaultHome();
@@ -144,7 +146,7 @@ export function readAppConfig(home: string): AppConfig {
 export async function startCommand(argv: string[]): Promise<void> {
   const f = parseFlags(
     argv,
-    { home: "string", "rpc.laddr": "string", "api.laddr": "string", "block-time": "string", "minimum-gas-prices": "string", abci: "string", "abci-loopback": "string", "log-level": "string" },
+    { home: "string", "rpc.laddr": "string", "api.laddr": "string", "block-time": "string", "minimum-gas-prices": "string", abci: "string", "abci-loopback": "string", "log-level": "string", "blobs.dir": "string", "blobs.max-bytes": "string" },
     "start",
   );
   positionals(f, 0, "trainchain start [--home DIR] [--abci tcp://127.0.0.1:26658|unix://PATH]");
@@ -170,7 +172,18 @@ export async function startCommand(argv: string[]): Promise<void> {
   // hidden test mode: the embedded engine drives the app over an ABCI socket at this address
   const abciLoopback = flagString(f, "abci-loopback");
   if (abciLoopback !== undefined) parseAbciAddress(abciLoopback);
-  const node = await Node.open({ home, rpcLaddr, apiLaddr, blockTimeMs, minGasPrices, moniker: cfg.moniker, logger, ...(abciLoopback !== undefined ? { abciLoopback } : {}) });
+  const blobsDir = flagString(f, "blobs.dir");
+  const blobsMax = flagString(f, "blobs.max-bytes");
+  let opened: Node | undefined;
+  const apiRoutes = nodeBlobRoutes(
+    { home, logger: logger.child({ module: "blobs" }), ...(blobsDir !== undefined ? { dir: blobsDir } : {}), ...(blobsMax !== undefined ? { maxBlobBytes: parseByteSize(blobsMax, "--blobs.max-bytes") } : {}) },
+    () => {
+      if (!opened) throw new Error("node not open");
+      return opened;
+    },
+  );
+  const node = await Node.open({ home, rpcLaddr, apiLaddr, blockTimeMs, minGasPrices, moniker: cfg.moniker, logger, apiRoutes, ...(abciLoopback !== undefined ? { abciLoopback } : {}) });
+  opened = node;
   stopOnSignals(logger, () => node.stop());
   await node.start();
 }
