@@ -17,6 +17,7 @@ commands:
   model build|import|train|eval             build and train models locally
   dataset import                            import a dataset into the canonical shard format
   dataset register|show|list                register a dataset on chain, show or list datasets
+  blobd --dir DIR                           run a standalone blob store (the node serves /blobs too)
   tx staking create-validator|bond|unbond   manage your validator's stake
   tx data-registry update|grant|revoke|deprecate
   query staking validators|validator|params|unbonding
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   query: async () => queryCommand,
   q: async () => queryCommand,
   model: async () => (await import("./commands/model.ts")).modelCommand,
+  blobd: async () => (await import("./commands/blobd.ts")).blobdCommand,
   dataset: async () => async (argv: string[]) => {
     const [action, ...rest] = argv;
     if (action === "import") return (await import("./commands/dataset-import.ts")).datasetImportCommand(rest);
