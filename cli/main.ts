@@ -18,6 +18,8 @@ commands:
   dataset import                            import a dataset into the canonical shard format
   dataset register|show|list                register a dataset on chain, show or list datasets
   blobd --dir DIR                           run a standalone blob store (the node serves /blobs too)
+  worker start --from KEY [--task ID]       train tasks and submit proofs (--device cuda|cpu, --blobs URL)
+  verifier start --from VALIDATOR_KEY       re-execute challenged intervals and vote (--concurrency N)
   tx staking create-validator|bond|unbond   manage your validator's stake
   tx data-registry update|grant|revoke|deprecate
   query staking validators|validator|params|unbonding
@@ -39,6 +41,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   q: async () => queryCommand,
   model: async () => (await import("./commands/model.ts")).modelCommand,
   blobd: async () => (await import("./commands/blobd.ts")).blobdCommand,
+  worker: async () => (await import("./commands/worker.ts")).workerCommand,
+  verifier: async () => (await import("./commands/verifier.ts")).verifierCommand,
   dataset: async () => async (argv: string[]) => {
     const [action, ...rest] = argv;
     if (action === "import") return (await import("./commands/dataset-import.ts")).datasetImportCommand(rest);
