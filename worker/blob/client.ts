@@ -5,6 +5,9 @@ import { signedBlobHeaders, type BlobSigner } from "./auth.ts";
 
 const HASH_RE = /^[0-9a-f]{64}$/;
 
+/** The node's API server, which serves the blob store by default. */
+export const DEFAULT_BLOB_BASE = "http://127.0.0.1:1317";
+
 export interface BlobClientOptions {
   /** Signs GETs (needed for blobs of ALLOWLIST datasets). */
   signer?: BlobSigner;
