@@ -13,13 +13,15 @@ import {
 import type { MsgRegisterDataset, MsgUpdateDataset } from "../../proto/trainchain/data_registry/v1/generated.ts";
 import { createTrainchainQueries, datasetJson, trainchainRegistry, type DatasetJson } from "../../proto/client/index.ts";
 import { checkManifest, manifestHash, MANIFEST_FILE } from "../../worker/data/index.ts";
+import { BlobClient, DEFAULT_BLOB_BASE, uploadDatasetDir } from "../../worker/blob/index.ts";
+import { prepareMnist } from "../../worker/devnet/mnist.ts";
 import { flagBool, flagString, parseFlags, positionals, printResult, type FlagKind, type ParsedFlags } from "../args.ts";
 import { connectComet, signAndBroadcast, txFlagSpec, txResponseJson } from "../client.ts";
 import { Keyring } from "../keyring.ts";
 import { homeOf } from "./chain.ts";
 
 const REGISTER_USAGE =
-  "trainchain dataset register [DIR] --name N --manifest-hash HEX --samples N --feature-shape 784 --classes 10 [--feature-dtype float32] [--label-dtype int64] [--royalty-bps 100] [--uri U]… [--license L] [--allowlist] --from KEY";
+  "trainchain dataset register [DIR | --mnist] [--blobs URL] --name N --manifest-hash HEX --samples N --feature-shape 784 --classes 10 [--feature-dtype float32] [--label-dtype int64] [--royalty-bps 100] [--uri U]… [--license L] [--allowlist] --from KEY";
 
 /** Pulls every `--name V` / `--name=V` out of argv (parseFlags keeps only the last of a repeated flag). */
 export function takeRepeated(argv: string[], name: string): { values: string[]; rest: string[] } {
@@ -111,6 +113,8 @@ const REGISTER_FLAGS: Record<string, FlagKind> = {
   "royalty-bps": "string",
   license: "string",
   allowlist: "boolean",
+  mnist: "boolean",
+  blobs: "string",
 };
 
 /** Builds MsgRegisterDataset from flags and, when DIR is given, from DIR/manifest.json (flags that disagree are errors). */
@@ -187,10 +191,34 @@ export async function datasetRegister(argv: string[]): Promise<void> {
   const from = flagString(f, "from");
   if (!from) throw new Error(`"dataset register" needs --from <key>`);
   const signer = signerOf(f, keyring, "dataset register");
-  const msg = registerMsgFromArgs(f, uris, signer.address);
+  let mnistTest: string | undefined;
+  if (flagBool(f, "mnist")) {
+    if (f.positional.length > 0) throw new Error(`give either a dataset DIR or --mnist, not both; usage: ${REGISTER_USAGE}`);
+    const dirs = prepareMnist(join(homeOf(f), "datasets"));
+    f.positional.push(dirs.train);
+    mnistTest = dirs.test;
+    if (!f.values.has("name")) f.values.set("name", "mnist");
+    if (!f.values.has("license")) f.values.set("license", "CC-BY-SA-3.0");
+  }
+  // a dataset DIR goes to the blob store unless only external --uri locations are given
+  const dir = f.positional[0];
+  const blobBase = flagString(f, "blobs") ?? (dir !== undefined && uris.length === 0 ? DEFAULT_BLOB_BASE : undefined);
+  const msg = registerMsgFromArgs(f, uris.length > 0 ? uris : blobBase !== undefined ? [blobBase] : [], signer.address);
+  const upload = async (datasetId?: bigint): Promise<number> => {
+    if (dir === undefined || blobBase === undefined) return 0;
+    const client = new BlobClient(blobBase);
+    const uploaded = await uploadDatasetDir(client, dir, datasetId !== undefined ? { datasetId } : {});
+    return uploaded.bytes;
+  };
+  // ALLOWLIST blobs are tagged with the dataset id, which exists only after registration
+  const allowlist = msg.access === Access.ACCESS_ALLOWLIST;
+  const uploadedFirst = allowlist ? 0 : await upload();
   const res = await signAndBroadcast(f, keyring, signer.key, [{ typeUrl: DATA_REGISTRY_MSG_TYPES.registerDataset, value: msg }], trainchainRegistry());
   const id = datasetIdFromEvents(res);
-  report(f, res, `registered dataset ${id ?? "?"} "${msg.name}" in tx ${res.transactionHash} at height ${res.height}`, { dataset_id: id ?? null });
+  const uploadedBytes = allowlist && res.code === 0 && id !== undefined ? await upload(BigInt(id)) : uploadedFirst;
+  const extra = { dataset_id: id ?? null, ...(blobBase !== undefined && dir !== undefined ? { blobs: blobBase, uploaded_bytes: uploadedBytes } : {}), ...(mnistTest !== undefined ? { mnist_test_dir: mnistTest } : {}) };
+  const where = blobBase !== undefined && dir !== undefined ? `; ${uploadedBytes} bytes in the blob store at ${blobBase}` : "";
+  report(f, res, `registered dataset ${id ?? "?"} "${msg.name}" in tx ${res.transactionHash} at height ${res.height}${where}`, extra);
 }
 
 function formatDataset(d: DatasetJson): string {
