@@ -35,7 +35,7 @@ import { buildModel, exportInferenceModel, importForwardModel, parseOptimizerSpe
 import { defaultProfile } from "../../worker/runtime/index.ts";
 import { checkpointId, decodeCheckpoint, encodeCheckpoint } from "../../worker/checkpoint/index.ts";
 import { BlobClient, DEFAULT_BLOB_BASE, fetchBlobUri, type BlobSigner } from "../../worker/blob/index.ts";
-import type { Float32Tensor, LossKind, ModelBundle } from "../../worker/types.ts";
+import type { Float32Tensor, InputSpec, LossKind, ModelBundle } from "../../worker/types.ts";
 import { flagBool, flagString, parseFlags, positionals, printResult, requireFlag, type ParsedFlags } from "../args.ts";
 import { nodeUrl, signAndBroadcast, txFlagSpec } from "../client.ts";
 import { Keyring } from "../keyring.ts";
@@ -163,6 +163,10 @@ export interface CreatedTask {
   height: number;
   spec: TaskSpec;
   modelJsonHash: string;
+  /** The forward model's data inputs, labels and output (to evaluate the exported model). */
+  inputs: InputSpec[];
+  labels: InputSpec;
+  output: string;
 }
 
 export interface TaskModel {
@@ -286,7 +290,7 @@ export async function createTaskFromModel(p: CreateTaskParams, deps: CreateTaskD
   if (res.code !== 0) throw new Error(`create task: tx ${res.transactionHash} failed with code ${res.code}: ${(res.rawLog ?? "").split("\n")[0]}`);
   const response = res.msgResponses[0];
   if (!response) throw new Error(`create task: tx ${res.transactionHash} has no MsgCreateTask response`);
-  return { taskId: MsgCreateTaskResponse.decode(response.value).taskId, txHash: res.transactionHash, height: res.height, spec, modelJsonHash };
+  return { taskId: MsgCreateTaskResponse.decode(response.value).taskId, txHash: res.transactionHash, height: res.height, spec, modelJsonHash, inputs: model.bundle.inputs, labels: model.bundle.labels, output: model.bundle.output };
 }
 
 // ---------------------------------------------------------------------------------------------
