@@ -17,6 +17,8 @@ commands:
   model build|import|train|eval             build and train models locally
   dataset import                            import a dataset into the canonical shard format
   dataset register|show|list                register a dataset on chain, show or list datasets
+  task create|show|list|export              post a training task (builds + uploads the model), follow it, export the model
+  devnet [--home DIR] [--output json]       the whole system on one machine: node, verifier, 2 workers, MNIST task
   blobd --dir DIR                           run a standalone blob store (the node serves /blobs too)
   worker start --from KEY [--task ID]       train tasks and submit proofs (--device cuda|cpu, --blobs URL)
   verifier start --from VALIDATOR_KEY       re-execute challenged intervals and vote (--concurrency N)
@@ -41,6 +43,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   q: async () => queryCommand,
   model: async () => (await import("./commands/model.ts")).modelCommand,
   blobd: async () => (await import("./commands/blobd.ts")).blobdCommand,
+  task: async () => (await import("./commands/task-high.ts")).taskCommand,
+  devnet: async () => (await import("./commands/devnet.ts")).devnetCommand,
   worker: async () => (await import("./commands/worker.ts")).workerCommand,
   verifier: async () => (await import("./commands/verifier.ts")).verifierCommand,
   dataset: async () => async (argv: string[]) => {
