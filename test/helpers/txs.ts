@@ -39,17 +39,17 @@ export interface SendTxOptions {
 }
 
 export function signedSend(signer: FastSigner, o: SendTxOptions): Uint8Array {
-  const body = TxBody.encode(
-    TxBody.fromPartial({
-      messages: [
-        {
-          typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-          value: MsgSend.encode({ fromAddress: signer.address, toAddress: o.to, amount: [{ denom: "utrain", amount: o.amount ?? "1" }] }).finish(),
-        },
-      ],
-      memo: o.memo ?? "",
-    }),
-  ).finish();
+  const send = MsgSend.encode({ fromAddress: signer.address, toAddress: o.to, amount: [{ denom: "utrain", amount: o.amount ?? "1" }] }).finish();
+  return signedTx(signer, [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: send }], o);
+}
+
+/** A signed tx of any messages (already encoded as Any). */
+export function signedTx(
+  signer: FastSigner,
+  messages: { typeUrl: string; value: Uint8Array }[],
+  o: { chainId: string; accountNumber: bigint; sequence: bigint; fee?: string; gas?: bigint; memo?: string },
+): Uint8Array {
+  const body = TxBody.encode(TxBody.fromPartial({ messages, memo: o.memo ?? "" })).finish();
   const authInfo = AuthInfo.encode(
     AuthInfo.fromPartial({
       signerInfos: [
