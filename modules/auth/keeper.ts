@@ -103,6 +103,10 @@ export class AccountKeeper {
     return this.store(ctx).get(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
   }
 
+  isModuleAccount(ctx: Context, address: Uint8Array): boolean {
+    return this.getAccount(ctx, address)?.module !== undefined;
+  }
+
   hasAccount(ctx: Context, address: Uint8Array): boolean {
     return this.store(ctx).has(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
   }

@@ -4,6 +4,7 @@ import type { Context } from "../../chain/framework/context.ts";
 export interface AccountKeeperForBank {
   ensureAccount(ctx: Context, address: Uint8Array): void;
   hasAccount(ctx: Context, address: Uint8Array): boolean;
+  isModuleAccount(ctx: Context, address: Uint8Array): boolean;
   getModuleAccount(ctx: Context, name: string): { address: Uint8Array; module?: { permissions: string[] } };
   moduleAddress(name: string): Uint8Array;
 }

@@ -57,6 +57,17 @@ export class BankKeeper {
     for (const c of coins) this.setBalance(ctx, address, c.denom, this.getBalance(ctx, address, c.denom) + c.amount);
   }
 
+  /**
+   * A user transfer (MsgSend): module accounts are blocked recipients, as the SDK's BlockedAddrs,
+   * so escrow, bond and pool balances only move through their modules' own bookkeeping.
+   */
+  sendFromUser(ctx: Context, from: Uint8Array, to: Uint8Array, coins: Coins[]): void {
+    if (this.accounts.isModuleAccount(ctx, to)) {
+      throw SdkErrors.Unauthorized.wrap(`${toBech32(to)} is a module account and is not allowed to receive funds`);
+    }
+    this.send(ctx, from, to, coins);
+  }
+
   /** Moves coins between accounts, creating the recipient's account if it is new. */
   send(ctx: Context, from: Uint8Array, to: Uint8Array, coins: Coins[]): void {
     this.subtract(ctx, from, coins);

@@ -19,7 +19,7 @@ export function bankMsgs(keeper: BankKeeper): MsgHandler<unknown>[] {
         if (coins.length === 0) throw SdkErrors.InvalidCoins.wrap("send amount is empty");
       },
       handle: (ctx, msg) => {
-        keeper.send(ctx, fromBech32(msg.fromAddress), fromBech32(msg.toAddress), parseProtoCoins(msg.amount));
+        keeper.sendFromUser(ctx, fromBech32(msg.fromAddress), fromBech32(msg.toAddress), parseProtoCoins(msg.amount));
         return { typeUrl: "/cosmos.bank.v1beta1.MsgSendResponse", value: MsgSendResponse.encode({}).finish() };
       },
     }),
