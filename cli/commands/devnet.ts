@@ -66,6 +66,8 @@ export interface DevnetSummary {
   segments_rejected: number;
   proofs_expired: number;
   final_loss: number | null;
+  /** Accepted segments: who trained each and its last interval loss. */
+  segments: { index: string; worker_role: string; worker: string; loss: number | null }[];
   test_accuracy: number | null;
   test_loss: number | null;
   test_samples: number;
@@ -74,6 +76,7 @@ export interface DevnetSummary {
   /** What the reward module paid, by recipient role and kind (royalty, verifier_fee, segment_reward, epoch_work, …). */
   payments: Record<string, Record<string, string>>;
   escrow: string;
+  royalty_bps: number;
   slashed: { burned: string; to_validators: string; events: number };
   fees: Record<DevnetRole, string>;
   genesis: { reward_params: Record<string, unknown>; training_task_params: Record<string, unknown> };
@@ -364,12 +367,14 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       segments_rejected: report.proofs.filter((p) => p.status === "REJECTED").length,
       proofs_expired: report.proofs.filter((p) => p.status === "EXPIRED").length,
       final_loss: report.final_loss,
+      segments: report.segments.map((seg) => ({ index: seg.index, worker: seg.worker, worker_role: DEVNET_ROLES.find((r) => addresses[r] === seg.worker) ?? "", loss: seg.loss })),
       test_accuracy: evalResult.accuracy ?? null,
       test_loss: evalResult.loss,
       test_samples: evalResult.samples,
       model_file: modelFile,
       balances,
       payments,
+      royalty_bps: o.royaltyBps ?? 500,
       escrow: `${BigInt(created.spec.rewardPerSegment!.amount) * total}${created.spec.rewardPerSegment!.denom}`,
       slashed: { burned: slashed.burned.toString(), to_validators: slashed.toValidators.toString(), events: slashed.events },
       fees: feeView,
@@ -396,6 +401,7 @@ function formatSummary(s: DevnetSummary): string {
     const a = n < 0n ? -n : n;
     return `${sign}${a / 1_000_000n}.${(a % 1_000_000n).toString().padStart(6, "0")} TRAIN`;
   };
+  const fmtFee = (v: string): string => fmt(v).slice(1);
   const lines = [
     "",
     `devnet finished in ${s.wall_seconds} s — task ${s.task_id} ${s.status}: ${s.segments_accepted}/${s.segments_total} segments accepted, ${s.segments_rejected} rejected`,
@@ -406,7 +412,7 @@ function formatSummary(s: DevnetSummary): string {
     ...DEVNET_ROLES.map((role) => {
       const b = s.balances[role];
       const paidText = Object.entries(s.payments[role] ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(", ");
-      return `  ${role.padEnd(11)} ${fmt(b.delta).padStart(22)}   ${b.address}${paidText ? `  (${paidText}; fees ${fmt(s.fees[role])})` : s.fees[role] !== "0" ? `  (fees ${fmt(s.fees[role])})` : ""}`;
+      return `  ${role.padEnd(11)} ${fmt(b.delta).padStart(22)}   ${b.address}${paidText ? `  (${paidText}; fees ${fmtFee(s.fees[role])})` : s.fees[role] !== "0" ? `  (fees ${fmtFee(s.fees[role])})` : ""}`;
     }),
     `  escrow taken from creator: ${s.escrow}`,
     `  slashed: ${s.slashed.events} events, burned ${s.slashed.burned}utrain, to validators ${s.slashed.to_validators}utrain`,
@@ -416,8 +422,35 @@ function formatSummary(s: DevnetSummary): string {
 
 /** `trainchain devnet [--home DIR] [--output json]`. */
 export async function devnetCommand(argv: string[]): Promise<void> {
-  const f = parseFlags(argv, { home: "string", output: "string", o: "string", "rpc.laddr": "string", "api.laddr": "string", "block-time": "string", "log-level": "string" }, "devnet");
-  positionals(f, 0, "trainchain devnet [--home DIR] [--output json]");
+  const f = parseFlags(
+    argv,
+    {
+      home: "string", output: "string", o: "string", "rpc.laddr": "string", "api.laddr": "string", "block-time": "string", "log-level": "string",
+      segments: "string", "segment-steps": "string", "checkpoint-interval": "string", emission: "string", timeout: "string",
+    },
+    "devnet",
+  );
+  positionals(f, 0, "trainchain devnet [--home DIR] [--output json] [--segments 4] [--segment-steps 240] [--checkpoint-interval 40] [--emission 1000000utrain] [--block-time 300ms]");
+  const count = (name: string): bigint | undefined => {
+    const v = flagString(f, name);
+    if (v === undefined) return undefined;
+    if (!/^[1-9][0-9]{0,8}$/.test(v)) throw new Error(`invalid --${name} ${JSON.stringify(v)}: expected a positive integer`);
+    return BigInt(v);
+  };
+  const task: Partial<Omit<CreateTaskParams, "datasetId">> = {};
+  const segments = count("segments");
+  const segmentSteps = count("segment-steps");
+  const interval = count("checkpoint-interval");
+  if (segments !== undefined) task.totalSegments = segments;
+  if (segmentSteps !== undefined) task.segmentSteps = segmentSteps;
+  if (interval !== undefined) task.checkpointInterval = interval;
+  const steps = task.segmentSteps ?? DEFAULT_TASK.segmentSteps;
+  const k = task.checkpointInterval ?? DEFAULT_TASK.checkpointInterval;
+  if (steps % k !== 0n) throw new Error(`--segment-steps ${steps} is not a multiple of --checkpoint-interval ${k}`);
+  if (steps / k < BigInt(DEFAULT_TASK.samplesPerSegment)) task.samplesPerSegment = Number(steps / k);
+  const emission = flagString(f, "emission");
+  if (emission !== undefined && !/^[0-9]+utrain$/.test(emission)) throw new Error(`invalid --emission ${JSON.stringify(emission)}: expected an amount such as 1000000utrain (0utrain for none)`);
+  const timeout = count("timeout");
   const output = flagString(f, "output") ?? flagString(f, "o") ?? "text";
   if (output !== "text" && output !== "json") throw new Error(`--output ${output}; expected text or json`);
   const home = flagString(f, "home") ?? join(homedir(), ".trainchain-devnet");
@@ -445,6 +478,9 @@ export async function devnetCommand(argv: string[]): Promise<void> {
       ...(flagString(f, "rpc.laddr") !== undefined ? { rpcLaddr: flagString(f, "rpc.laddr")! } : {}),
       ...(flagString(f, "api.laddr") !== undefined ? { apiLaddr: flagString(f, "api.laddr")! } : {}),
       ...(blockTimeMs !== undefined ? { blockTimeMs } : {}),
+      ...(timeout !== undefined ? { timeoutMs: Number(timeout) * 1000 } : {}),
+      ...(emission !== undefined ? { rewardParams: { emission_per_block: { denom: "utrain", amount: emission.replace(/utrain$/, "") } } } : {}),
+      task,
     });
     printResult(f, summary, formatSummary(summary));
   } catch (err) {
