@@ -43,8 +43,7 @@ export class GasKVStore implements KVStore {
   ) {}
   get(key: Uint8Array): Uint8Array | undefined {
     const v = this.parent.get(key);
-    this.meter.consume(GasCosts.readCostFlat, "ReadFlat");
-    this.meter.consume(GasCosts.readCostPerByte * BigInt(key.length + (v?.length ?? 0)), "ReadPerByte");
+    this.meter.consume(GasCosts.readCostFlat + GasCosts.readCostPerByte * BigInt(key.length + (v?.length ?? 0)), "Read");
     return v;
   }
   has(key: Uint8Array): boolean {
@@ -52,8 +51,7 @@ export class GasKVStore implements KVStore {
     return this.parent.has(key);
   }
   set(key: Uint8Array, value: Uint8Array): void {
-    this.meter.consume(GasCosts.writeCostFlat, "WriteFlat");
-    this.meter.consume(GasCosts.writeCostPerByte * BigInt(key.length + value.length), "WritePerByte");
+    this.meter.consume(GasCosts.writeCostFlat + GasCosts.writeCostPerByte * BigInt(key.length + value.length), "Write");
     this.parent.set(key, value);
   }
   delete(key: Uint8Array): void {

@@ -9,6 +9,8 @@ export interface KVEntry {
 
 export interface KVStore {
   get(key: Uint8Array): Uint8Array | undefined;
+  /** Lookup by the key's binary-string form (saves re-encoding the key at every layer). */
+  getS?(key: string): Uint8Array | undefined;
   has(key: Uint8Array): boolean;
   set(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
@@ -83,6 +85,9 @@ export class MemoryStore implements KVStore {
   get(key: Uint8Array): Uint8Array | undefined {
     return this.map.getS(keyToString(key));
   }
+  getS(key: string): Uint8Array | undefined {
+    return this.map.getS(key);
+  }
   has(key: Uint8Array): boolean {
     return this.map.getS(keyToString(key)) !== undefined;
   }
@@ -110,10 +115,13 @@ export class CacheStore implements KVStore {
   constructor(private readonly parent: KVStore) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const k = keyToString(key);
+    return this.getS(keyToString(key), key);
+  }
+  getS(k: string, key?: Uint8Array): Uint8Array | undefined {
     const w = this.writes.get(k);
     if (w !== undefined) return w === null ? undefined : w;
-    return this.parent.get(key);
+    const parent = this.parent;
+    return parent.getS ? parent.getS(k) : parent.get(key ?? stringToKey(k));
   }
   has(key: Uint8Array): boolean {
     return this.get(key) !== undefined;

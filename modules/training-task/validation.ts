@@ -1,6 +1,7 @@
 // Stateless checks of messages (validateBasic): each failure says what was wrong and what is expected.
 import type { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
 import { fromBech32 } from "../../chain/framework/address.ts";
+import { quote } from "../../chain/framework/errors.ts";
 import type { Coins } from "../../chain/framework/coins.ts";
 import { Verdict, type TaskSpec } from "../../proto/trainchain/training_task/v1/generated.ts";
 import { TrainingTaskErrors } from "./errors.ts";
@@ -15,15 +16,15 @@ export function checkAddress(field: string, address: string): Uint8Array {
   try {
     return fromBech32(address);
   } catch (err) {
-    throw TrainingTaskErrors.InvalidAddress.wrap(`${field} ${JSON.stringify(address)}: ${(err as Error).message}`);
+    throw TrainingTaskErrors.InvalidAddress.wrap(`${field} ${quote(address)}: ${(err as Error).message}`);
   }
 }
 
 /** A strictly positive coin, or a training_task/3 error naming the field. */
 export function checkPositiveCoin(field: string, coin: Coin | undefined): Coins {
   if (!coin) throw TrainingTaskErrors.InvalidAmount.wrap(`${field} is missing; expected e.g. 1000utrain`);
-  if (!DENOM_RE.test(coin.denom)) throw TrainingTaskErrors.InvalidAmount.wrap(`${field} has invalid denom ${JSON.stringify(coin.denom)}`);
-  if (!/^-?[0-9]+$/.test(coin.amount)) throw TrainingTaskErrors.InvalidAmount.wrap(`${field} amount ${JSON.stringify(coin.amount)} is not an integer`);
+  if (!DENOM_RE.test(coin.denom)) throw TrainingTaskErrors.InvalidAmount.wrap(`${field} has invalid denom ${quote(coin.denom)}`);
+  if (!/^-?[0-9]+$/.test(coin.amount)) throw TrainingTaskErrors.InvalidAmount.wrap(`${field} amount ${quote(coin.amount)} is not an integer`);
   const amount = BigInt(coin.amount);
   if (amount <= 0n) throw TrainingTaskErrors.InvalidAmount.wrap(`${field} must be positive, got ${coin.amount}${coin.denom}`);
   return { denom: coin.denom, amount };
@@ -52,20 +53,20 @@ export function validateTaskSpec(spec: TaskSpec | undefined): void {
   if (!hp) throw TrainingTaskErrors.InvalidSpec.wrap("hyper_params are missing");
   if (hp.batchSize < 1) throw TrainingTaskErrors.InvalidSpec.wrap(`batch_size must be ≥ 1, got ${hp.batchSize}`);
   if (!DECIMAL_RE.test(hp.learningRate) || /^0(\.0+)?$/.test(hp.learningRate)) {
-    throw TrainingTaskErrors.InvalidSpec.wrap(`learning_rate ${JSON.stringify(hp.learningRate)} must be a positive exact decimal such as "0.001"`);
+    throw TrainingTaskErrors.InvalidSpec.wrap(`learning_rate ${quote(hp.learningRate)} must be a positive exact decimal such as "0.001"`);
   }
-  if (!/^[a-z][a-z0-9_]{0,31}$/.test(hp.optimizer)) throw TrainingTaskErrors.InvalidSpec.wrap(`optimizer ${JSON.stringify(hp.optimizer)} must be a lowercase name such as "sgd" or "adam"`);
+  if (!/^[a-z][a-z0-9_]{0,31}$/.test(hp.optimizer)) throw TrainingTaskErrors.InvalidSpec.wrap(`optimizer ${quote(hp.optimizer)} must be a lowercase name such as "sgd" or "adam"`);
   const np = spec.numerics;
   if (!np) throw TrainingTaskErrors.InvalidSpec.wrap("numerics profile is missing");
   if (np.executionProvider !== "cpu" && np.executionProvider !== "cuda") {
-    throw TrainingTaskErrors.InvalidSpec.wrap(`execution_provider ${JSON.stringify(np.executionProvider)} must be "cpu" or "cuda"`);
+    throw TrainingTaskErrors.InvalidSpec.wrap(`execution_provider ${quote(np.executionProvider)} must be "cpu" or "cuda"`);
   }
   if (np.intraOpThreads < 1) throw TrainingTaskErrors.InvalidSpec.wrap(`intra_op_threads must be ≥ 1, got ${np.intraOpThreads}`);
   if (!["disabled", "basic", "extended", "all"].includes(np.graphOptimizationLevel)) {
-    throw TrainingTaskErrors.InvalidSpec.wrap(`graph_optimization_level ${JSON.stringify(np.graphOptimizationLevel)} must be disabled, basic, extended or all`);
+    throw TrainingTaskErrors.InvalidSpec.wrap(`graph_optimization_level ${quote(np.graphOptimizationLevel)} must be disabled, basic, extended or all`);
   }
   if (!/^[0-9]+\.[0-9]+\.[0-9]+$/.test(np.onnxruntimeVersion)) {
-    throw TrainingTaskErrors.InvalidSpec.wrap(`onnxruntime_version ${JSON.stringify(np.onnxruntimeVersion)} must be a version such as "1.20.1"`);
+    throw TrainingTaskErrors.InvalidSpec.wrap(`onnxruntime_version ${quote(np.onnxruntimeVersion)} must be a version such as "1.20.1"`);
   }
   if (spec.checkpointInterval < 1n) throw TrainingTaskErrors.InvalidSpec.wrap("checkpoint_interval must be ≥ 1");
   if (spec.segmentSteps < 1n) throw TrainingTaskErrors.InvalidSpec.wrap("segment_steps must be ≥ 1");
