@@ -467,7 +467,7 @@ export function buildApiServer(view: NodeView, options: ApiServerOptions): Fasti
         body: {
           type: "object",
           required: ["tx_bytes"],
-          properties: { tx_bytes: { type: "string", minLength: 1 }, mode: { type: ["string", "integer"] } },
+          properties: { tx_bytes: { type: "string", minLength: 1 }, mode: { anyOf: [{ type: "string" }, { type: "integer" }] } },
         },
       },
     },
