@@ -81,6 +81,8 @@ export interface DevnetSummary {
   fees: Record<DevnetRole, string>;
   genesis: { reward_params: Record<string, unknown>; training_task_params: Record<string, unknown> };
   wall_seconds: number;
+  /** Worker wall time spent training (steps, checkpoint encoding/hashing), summed over workers. */
+  training_seconds: number;
 }
 
 const DENOM = "utrain";
@@ -142,6 +144,7 @@ function amountOf(coins: string | undefined): bigint {
 /** Runs the devnet to the end (task COMPLETED, model evaluated) and shuts everything down. */
 export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
   const started = performance.now();
+  let trainingMs = 0;
   const log = o.log;
   const status = o.onStatus ?? ((): void => undefined);
   const chainId = o.chainId ?? "trainchain-devnet";
@@ -276,6 +279,8 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     await verifier.ready;
     let lastLoss: number | undefined;
     const phases = new Map<string, string>();
+    // wall time each worker spends in its "training" phase (steps + interval checkpoints)
+    const trainingSince = new Map<string, number>();
     for (const role of ["worker1", "worker2"] as const) {
       workers.push(
         startWorker({
@@ -286,6 +291,12 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
           log: log.child({ role }),
           cacheDir: join(home, "cache", role),
           onProgress: (e: WorkerProgress) => {
+            const since = trainingSince.get(role);
+            if (e.phase === "training" && since === undefined) trainingSince.set(role, performance.now());
+            if (e.phase !== "training" && since !== undefined) {
+              trainingMs += performance.now() - since;
+              trainingSince.delete(role);
+            }
             if (e.loss !== undefined && Number.isFinite(e.loss)) lastLoss = e.loss;
             phases.set(role, e.segment !== undefined ? `${e.phase} segment ${e.segment}${e.step !== undefined ? ` step ${e.step}/${e.steps ?? "?"}` : ""}` : e.phase);
           },
@@ -380,6 +391,7 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       fees: feeView,
       genesis: genesisParams,
       wall_seconds: Math.round((performance.now() - started) / 100) / 10,
+      training_seconds: Math.round(trainingMs / 100) / 10,
     };
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
@@ -407,6 +419,7 @@ function formatSummary(s: DevnetSummary): string {
     `devnet finished in ${s.wall_seconds} s — task ${s.task_id} ${s.status}: ${s.segments_accepted}/${s.segments_total} segments accepted, ${s.segments_rejected} rejected`,
     `final training loss ${s.final_loss?.toFixed(4) ?? "n/a"}; MNIST test accuracy ${s.test_accuracy !== null ? (s.test_accuracy * 100).toFixed(2) + "%" : "n/a"} (${s.test_samples} samples)`,
     `model: ${s.model_file}`,
+    `time: ${s.training_seconds} s of worker training within ${s.wall_seconds} s wall (data import, blocks, verification and uploads are the rest)`,
     "",
     "balances that moved (after − before; fees included):",
     ...DEVNET_ROLES.map((role) => {
