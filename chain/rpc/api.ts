@@ -9,7 +9,7 @@ import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
-import type { PageRequest, PageResponse } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
+import type { PageResponse } from "cosmjs-types/cosmos/base/query/v1beta1/pagination";
 import {
   QueryAllBalancesRequest,
   QueryAllBalancesResponse,
@@ -32,6 +32,7 @@ import type { BlockRecord, NodeView, TxRecord } from "../node/types.js";
 import { ApiError, API_ERRORS, apiErrorFromAbci } from "./errors.js";
 import { registerModuleRoutes } from "./routes-modules.ts";
 import { BLOCK_PROTOCOL, COMETBFT_VERSION, P2P_PROTOCOL, base64, hex, type JsonObject, type JsonValue } from "./json.js";
+import { PAGINATION_PROPERTIES, pageRequest, type PaginationQuery } from "./pagination.ts";
 
 /** How a message type (by type URL) is decoded and printed in tx JSON. */
 export interface MessageCodec {
@@ -151,33 +152,6 @@ function modeInfoJson(info: ModeInfo | undefined): JsonValue {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-interface PaginationQuery {
-  "pagination.key"?: string;
-  "pagination.offset"?: string;
-  "pagination.limit"?: string;
-  "pagination.count_total"?: string;
-  "pagination.reverse"?: string;
-}
-
-const PAGINATION_SCHEMA = {
-  "pagination.key": { type: "string" },
-  "pagination.offset": { type: "string", pattern: "^[0-9]+$" },
-  "pagination.limit": { type: "string", pattern: "^[0-9]+$" },
-  "pagination.count_total": { type: "string", enum: ["true", "false"] },
-  "pagination.reverse": { type: "string", enum: ["true", "false"] },
-} as const;
-
-function pageRequest(query: PaginationQuery): PageRequest | undefined {
-  if (Object.keys(query).every((k) => !k.startsWith("pagination."))) return undefined;
-  return {
-    key: new Uint8Array(Buffer.from(query["pagination.key"] ?? "", "base64")),
-    offset: BigInt(query["pagination.offset"] ?? "0"),
-    limit: BigInt(query["pagination.limit"] ?? "0"),
-    countTotal: query["pagination.count_total"] === "true",
-    reverse: query["pagination.reverse"] === "true",
-  };
-}
 
 const ADDRESS_PARAMS = {
   type: "object",
@@ -363,7 +337,7 @@ export function buildApiServer(view: NodeView, options: ApiServerOptions): Fasti
 
   app.get<{ Params: { address: string }; Querystring: PaginationQuery }>(
     "/cosmos/bank/v1beta1/balances/:address",
-    { schema: { params: ADDRESS_PARAMS, querystring: { type: "object", properties: PAGINATION_SCHEMA } } },
+    { schema: { params: ADDRESS_PARAMS, querystring: { type: "object", properties: PAGINATION_PROPERTIES } } },
     async (request) => {
       checkAddress(request.params.address);
       const req = QueryAllBalancesRequest.encode({ address: request.params.address, pagination: pageRequest(request.query), resolveDenom: false }).finish();
@@ -387,7 +361,7 @@ export function buildApiServer(view: NodeView, options: ApiServerOptions): Fasti
 
   app.get<{ Querystring: PaginationQuery }>(
     "/cosmos/bank/v1beta1/supply",
-    { schema: { querystring: { type: "object", properties: PAGINATION_SCHEMA } } },
+    { schema: { querystring: { type: "object", properties: PAGINATION_PROPERTIES } } },
     async (request) => {
       const req = QueryTotalSupplyRequest.encode({ pagination: pageRequest(request.query) }).finish();
       const res = abci(PATHS.totalSupply, req, (b) => QueryTotalSupplyResponse.decode(b), queryHeight(request.headers["x-cosmos-block-height"]));

@@ -11,7 +11,6 @@ import {
   QueryGrantsResponse,
   QueryHasAccessRequest,
   QueryHasAccessResponse,
-  type PageRequest,
 } from "../../proto/trainchain/data_registry/v1/generated.ts";
 import {
   QueryParamsResponse as StakingParamsResponse,
@@ -46,35 +45,9 @@ import {
 import { datasetJson, unbondingEntryJson, validatorJson } from "../../proto/client/json.ts";
 import type { NodeView } from "../node/types.js";
 import { ApiError, apiErrorFromAbci } from "./errors.js";
-
-interface PaginationQuery {
-  "pagination.key"?: string;
-  "pagination.offset"?: string;
-  "pagination.limit"?: string;
-  "pagination.count_total"?: string;
-  "pagination.reverse"?: string;
-}
-
-const PAGINATION_PROPERTIES = {
-  "pagination.key": { type: "string" },
-  "pagination.offset": { type: "string", pattern: "^[0-9]+$" },
-  "pagination.limit": { type: "string", pattern: "^[0-9]+$" },
-  "pagination.count_total": { type: "string", enum: ["true", "false"] },
-  "pagination.reverse": { type: "string", enum: ["true", "false"] },
-} as const;
+import { PAGINATION_PROPERTIES, pageRequest, type PaginationQuery } from "./pagination.ts";
 
 const ID_PARAMS = { type: "object", properties: { id: { type: "string", pattern: "^[0-9]+$" } }, required: ["id"] } as const;
-
-function pageRequest(q: PaginationQuery): PageRequest | undefined {
-  if (Object.keys(q).every((k) => !k.startsWith("pagination."))) return undefined;
-  return {
-    key: new Uint8Array(Buffer.from(q["pagination.key"] ?? "", "base64")),
-    offset: BigInt(q["pagination.offset"] ?? "0"),
-    limit: BigInt(q["pagination.limit"] ?? "0"),
-    countTotal: q["pagination.count_total"] === "true",
-    reverse: q["pagination.reverse"] === "true",
-  };
-}
 
 function datasetId(text: string): bigint {
   const id = BigInt(text);

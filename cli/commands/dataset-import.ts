@@ -9,7 +9,7 @@ import {
   writeDataset,
   type Dataset,
 } from "../../worker/data/index.ts";
-import { parseFlags } from "./model.ts";
+import { parseFlags } from "../args.ts";
 
 function positiveInt(v: string | true | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;

@@ -7,87 +7,42 @@ import { loadCheckpoint, saveCheckpoint, type Checkpoint } from "../../worker/ch
 import { importMnist, loadDataset, type Dataset } from "../../worker/data/index.ts";
 import { createStepRunner, defaultProfile, evaluate, trainSteps, type StepGraphSpec } from "../../worker/runtime/index.ts";
 import type { Float32Tensor, InputSpec, LossKind, ModelBundle, NumericsProfile, OptimizerSpec } from "../../worker/types.ts";
+import { flagString, parseFlags, requireFlag, type ParsedFlags } from "../args.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Flags
 
-export type FlagKind = "string" | "boolean";
-
-export interface ParsedFlags {
-  positional: string[];
-  values: Map<string, string | true>;
-}
-
-/** Parse `--name value`, `--name=value`, boolean `--name`, `-o value`; unknown flags throw. */
-export function parseFlags(argv: readonly string[], spec: Readonly<Record<string, FlagKind>>, command: string): ParsedFlags {
-  const positional: string[] = [];
-  const values = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith("-") || arg === "-") {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^--?/, "");
-    const kind = spec[name];
-    if (kind === undefined) {
-      throw new Error(`unknown flag ${arg.split("=")[0]} for "${command}"; expected one of ${Object.keys(spec).map((k) => (k.length === 1 ? `-${k}` : `--${k}`)).join(", ")}`);
-    }
-    if (kind === "boolean") {
-      if (eq >= 0) throw new Error(`flag --${name} takes no value`);
-      values.set(name, true);
-    } else {
-      const v = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (v === undefined) throw new Error(`flag --${name} needs a value`);
-      values.set(name, v);
-    }
-  }
-  return { positional, values };
-}
-
-function str(f: ParsedFlags, name: string): string | undefined {
-  const v = f.values.get(name);
-  return typeof v === "string" ? v : undefined;
-}
-
-function need(f: ParsedFlags, name: string, command: string): string {
-  const v = str(f, name);
-  if (v === undefined) throw new Error(`"${command}" needs --${name}`);
-  return v;
-}
-
 function int(f: ParsedFlags, name: string, dflt: number, min = 1): number {
-  const v = str(f, name);
+  const v = flagString(f, name);
   if (v === undefined) return dflt;
   if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new Error(`--${name} ${v}; expected an integer ≥ ${min}`);
   return Number(v);
 }
 
 function seedFlag(f: ParsedFlags, dflt: bigint): bigint {
-  const v = str(f, "seed");
+  const v = flagString(f, "seed");
   if (v === undefined) return dflt;
   if (!/^\d+$/.test(v) || BigInt(v) >= 1n << 64n) throw new Error(`--seed ${v}; expected an unsigned 64-bit integer`);
   return BigInt(v);
 }
 
 function lrFlag(f: ParsedFlags, dflt: string): string {
-  const v = str(f, "lr") ?? dflt;
+  const v = flagString(f, "lr") ?? dflt;
   if (!/^(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(v) || !(Number(v) > 0)) throw new Error(`--lr ${v}; expected a positive decimal like 0.1 or 1e-3`);
   return v;
 }
 
 const LOSSES: readonly LossKind[] = ["cross_entropy", "mse"];
 function lossFlag(f: ParsedFlags, command: string): LossKind {
-  const v = need(f, "loss", command);
+  const v = requireFlag(f, "loss", command);
   if (!LOSSES.includes(v as LossKind)) throw new Error(`--loss ${v}; expected cross_entropy or mse`);
   return v as LossKind;
 }
 
 function profileFromFlags(f: ParsedFlags): NumericsProfile {
-  const device = str(f, "device") ?? "cpu";
+  const device = flagString(f, "device") ?? "cpu";
   if (device !== "cpu" && device !== "cuda") throw new Error(`--device ${device}; expected cpu or cuda`);
-  const level = str(f, "opt-level") ?? "all";
+  const level = flagString(f, "opt-level") ?? "all";
   return defaultProfile({
     executionProvider: device,
     intraOpThreads: int(f, "threads", 1),
@@ -198,11 +153,11 @@ async function build(argv: string[]): Promise<void> {
   const cmd = "model build";
   const f = parseFlags(argv, { arch: "string", loss: "string", optimizer: "string", seed: "string", lr: "string", o: "string", output: "string" }, cmd);
   if (f.positional.length > 0) throw new Error(`unexpected argument ${f.positional[0]} for "${cmd}"`);
-  const arch = need(f, "arch", cmd);
+  const arch = requireFlag(f, "arch", cmd);
   const loss = lossFlag(f, cmd);
-  const optimizer = parseOptimizerSpec(str(f, "optimizer") ?? "sgd");
+  const optimizer = parseOptimizerSpec(flagString(f, "optimizer") ?? "sgd");
   const seed = Number(seedFlag(f, 0n) & 0x7fffffffn);
-  const dir = str(f, "o") ?? need(f, "output", cmd);
+  const dir = flagString(f, "o") ?? requireFlag(f, "output", cmd);
   const bundle = buildModel({ arch, loss, optimizer, seed });
   const desc = writeModelDir(dir, bundle, arch, lrFlag(f, optimizer.kind === "adam" ? "0.001" : "0.1"), seed);
   out(`model ${arch} written to ${dir}: ${desc.params.length} parameter tensors, step graph ${desc.files.step.sha256}, init checkpoint ${desc.files.init.sha256}`);
@@ -214,17 +169,17 @@ async function importModel(argv: string[]): Promise<void> {
   if (f.positional.length !== 1) throw new Error(`"${cmd}" needs exactly one forward .onnx file, got ${f.positional.length}`);
   const file = f.positional[0] as string;
   if (!existsSync(file)) throw new Error(`${file} does not exist; expected a forward ONNX model`);
-  const optimizer = parseOptimizerSpec(str(f, "optimizer") ?? "sgd");
+  const optimizer = parseOptimizerSpec(flagString(f, "optimizer") ?? "sgd");
   const bundle = importForwardModel(new Uint8Array(readFileSync(file)), { loss: lossFlag(f, cmd), optimizer });
-  const dir = str(f, "o") ?? need(f, "output", cmd);
+  const dir = flagString(f, "o") ?? requireFlag(f, "output", cmd);
   const desc = writeModelDir(dir, bundle, `import:${file}`, lrFlag(f, optimizer.kind === "adam" ? "0.001" : "0.1"), undefined);
   out(`model imported from ${file} to ${dir}: ${desc.params.length} parameter tensors, step graph ${desc.files.step.sha256}`);
 }
 
 function datasetFrom(f: ParsedFlags, testFlag: "mnist" | "mnist-test", cmd: string): Dataset {
-  const dir = str(f, "dataset");
+  const dir = flagString(f, "dataset");
   if (dir !== undefined && f.values.has(testFlag)) throw new Error(`"${cmd}": give either --dataset or --${testFlag}, not both`);
-  if (dir !== undefined) return loadDataset(dir, str(f, "manifest-hash"));
+  if (dir !== undefined) return loadDataset(dir, flagString(f, "manifest-hash"));
   if (f.values.has(testFlag)) return importMnist(testFlag === "mnist" ? "train" : "test");
   throw new Error(`"${cmd}" needs --dataset DIR or --${testFlag}`);
 }
@@ -272,8 +227,8 @@ async function train(argv: string[]): Promise<void> {
     cmd,
   );
   if (f.positional.length > 0) throw new Error(`unexpected argument ${f.positional[0]} for "${cmd}"`);
-  const model = loadModelDir(need(f, "model", cmd));
-  const outDir = str(f, "o") ?? need(f, "output", cmd);
+  const model = loadModelDir(requireFlag(f, "model", cmd));
+  const outDir = flagString(f, "o") ?? requireFlag(f, "output", cmd);
   const steps = int(f, "steps", Number.NaN);
   if (Number.isNaN(steps)) throw new Error(`"${cmd}" needs --steps N`);
   const batch = int(f, "batch", 64);
@@ -282,8 +237,8 @@ async function train(argv: string[]): Promise<void> {
   const every = int(f, "checkpoint-every", steps);
   const profile = profileFromFlags(f);
   const dataset = datasetFrom(f, "mnist", cmd);
-  const modelDir = need(f, "model", cmd);
-  const start = loadCheckpoint(str(f, "from") ?? join(modelDir, INIT_CHECKPOINT), str(f, "from") === undefined ? model.desc.files.init.sha256 : undefined);
+  const modelDir = requireFlag(f, "model", cmd);
+  const start = loadCheckpoint(flagString(f, "from") ?? join(modelDir, INIT_CHECKPOINT), flagString(f, "from") === undefined ? model.desc.files.init.sha256 : undefined);
   const runner = await createStepRunner(model.step, profile, model.spec);
   runner.load(start.checkpoint);
   mkdirSync(outDir, { recursive: true });
@@ -313,8 +268,8 @@ async function evalCommand(argv: string[]): Promise<void> {
   const cmd = "model eval";
   const f = parseFlags(argv, { model: "string", checkpoint: "string", dataset: "string", "mnist-test": "boolean", "manifest-hash": "string", device: "string", threads: "string", "opt-level": "string", output: "string" }, cmd);
   if (f.positional.length > 0) throw new Error(`unexpected argument ${f.positional[0]} for "${cmd}"`);
-  const model = loadModelDir(need(f, "model", cmd));
-  const ck = loadCheckpoint(need(f, "checkpoint", cmd));
+  const model = loadModelDir(requireFlag(f, "model", cmd));
+  const ck = loadCheckpoint(requireFlag(f, "checkpoint", cmd));
   const dataset = datasetFrom(f, "mnist-test", cmd);
   if (model.desc.inputs.length !== 1) throw new Error(`model has ${model.desc.inputs.length} data inputs; eval supports exactly one`);
   const params = new Map([...ck.checkpoint.tensors].filter(([n]) => model.desc.params.includes(n)));
@@ -322,7 +277,7 @@ async function evalCommand(argv: string[]): Promise<void> {
     forward: model.forward, params, input: model.desc.inputs[0] as InputSpec, labels: model.desc.labels, output: model.desc.output,
     loss: model.desc.loss, dataset, profile: profileFromFlags(f),
   });
-  if (str(f, "output") === "json") {
+  if (flagString(f, "output") === "json") {
     out(JSON.stringify({ samples: r.samples, accuracy: r.accuracy ?? null, loss: r.loss, checkpoint: ck.id, step: ck.checkpoint.step.toString() }));
   } else {
     const acc = r.accuracy !== undefined ? `accuracy ${(r.accuracy * 100).toFixed(2)}%  ` : "";
