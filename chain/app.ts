@@ -511,7 +511,8 @@ export class TrainchainApp implements AbciApplication {
       accounts: this.accounts,
       bank: this.bank,
       isVerified: (hash) => this.verified.has(keyToString(hash)),
-      isSignatureVerified: (key) => this.verifiedSignatures.has(key),
+      // one-shot: once CheckTx accepts the tx, its hash is in `verified` and the key is not needed
+      isSignatureVerified: (key) => this.verifiedSignatures.delete(key),
     };
   }
 
