@@ -67,24 +67,31 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
   const missingOut = expectedOutputs.filter((n) => !session.outputNames.includes(n));
   if (missingOut.length > 0) throw new Error(`step graph lacks outputs ${missingOut.join(", ")}; expected <name>.next for every param/state tensor and loss`);
 
-  // Two buffers per state tensor: `cur` is fed, `nxt` receives `<name>.next`; swapped after a run.
+  // `cur` holds the state fed to the next step. After a run, ORT's output tensors (fresh JS-owned
+  // buffers) become `cur`: measured faster than binding pre-allocated output buffers, which doubles
+  // the working set the step touches.
   let cur: Record<string, ort.Tensor> = {};
-  let nxt: Record<string, ort.Tensor> = {};
   const stepData = new BigInt64Array(1);
   const lrData = new Float32Array(1);
   const lossData = new Float32Array(1);
   const stepTensor = new ort.Tensor("int64", stepData, []);
   const lrTensor = new ort.Tensor("float32", lrData, []);
-  const lossTensor = new ort.Tensor("float32", lossData, []);
   let loaded = false;
-  // Feeds/fetches objects are rebuilt only on swap (two variants), not per step.
   const feeds: Record<string, ort.Tensor> = { step: stepTensor, lr: lrTensor };
-  const fetches: Record<string, ort.Tensor> = { loss: lossTensor };
+
+  // The batch assembler refills the same buffers every step: wrap each buffer in an ORT tensor once.
+  const wrapped = new WeakMap<object, ort.Tensor>();
+  const tensorFor = (t: { data: Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array; dims: number[] }): ort.Tensor => {
+    const known = wrapped.get(t.data);
+    if (known && sameDims(known.dims as number[], t.dims)) return known;
+    const made = new ort.Tensor(ortDtype(t.data), t.data, t.dims);
+    wrapped.set(t.data, made);
+    return made;
+  };
 
   const bindState = (): void => {
     for (const n of stateNames) {
       feeds[n] = cur[n] as ort.Tensor;
-      fetches[`${n}.next`] = nxt[n] as ort.Tensor;
     }
   };
 
@@ -100,7 +107,6 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
         if (!want.has(name)) throw new Error(`checkpoint has tensor ${name} that the step graph does not use; expected exactly ${stateNames.join(", ")}`);
       }
       const a: Record<string, ort.Tensor> = {};
-      const b: Record<string, ort.Tensor> = {};
       for (const name of stateNames) {
         const t = ckpt.tensors.get(name);
         if (t === undefined) throw new Error(`checkpoint lacks tensor ${name} required by the step graph`);
@@ -112,10 +118,8 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
           }
         }
         a[name] = new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
-        b[name] = new ort.Tensor("float32", new Float32Array(t.data.length), t.dims);
       }
       cur = a;
-      nxt = b;
       stepData[0] = ckpt.step;
       bindState();
       loaded = true;
@@ -126,14 +130,17 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
       for (const name of dataNames) {
         const t = batch.inputs[name];
         if (t === undefined) throw new Error(`step batch lacks data input ${name}`);
-        feeds[name] = new ort.Tensor(ortDtype(t.data), t.data, t.dims);
+        feeds[name] = tensorFor(t);
       }
-      feeds[spec.labels.name] = new ort.Tensor(ortDtype(batch.labels.data), batch.labels.data, batch.labels.dims);
-      await session.run(feeds, fetches);
-      const swap = cur;
-      cur = nxt;
-      nxt = swap;
-      bindState();
+      feeds[spec.labels.name] = tensorFor(batch.labels);
+      const out = await session.run(feeds);
+      // ORT's freshly allocated outputs become the next step's inputs (no copy into our buffers)
+      for (const n of stateNames) {
+        const t = out[`${n}.next`] as ort.Tensor;
+        cur[n] = t;
+        feeds[n] = t;
+      }
+      lossData[0] = (out.loss as ort.Tensor).data[0] as number;
       stepData[0] = (stepData[0] as bigint) + 1n;
       return lossData[0] as number;
     },
