@@ -12,6 +12,18 @@ import type { BlockRecord, BlockResultsRecord, SearchOptions, TxRecord } from ".
 const enc = new TextEncoder();
 const SEP = Uint8Array.of(0);
 
+const EMPTY = new Uint8Array();
+
+/** 'e' ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ position, built with one UTF-8 encode (this runs ~25 times per tx). */
+function eventKey(typeKey: string, value: string, pos: Uint8Array): Uint8Array {
+  const text = Buffer.from(`${typeKey}\u0000${value}\u0000`, "utf8");
+  const key = new Uint8Array(1 + text.length + pos.length);
+  key[0] = DbPrefix.event;
+  key.set(text, 1);
+  key.set(pos, 1 + text.length);
+  return key;
+}
+
 /** Flattens events into CometBFT's "type.key" → values map (indexed attributes only). */
 export function flattenEvents(events: Event[], into = new Map<string, string[]>()): Map<string, string[]> {
   for (const e of events) {
@@ -87,7 +99,7 @@ export class BlockStore {
       for (const e of result.events) {
         for (const a of e.attributes) {
           if (!a.index) continue;
-          ops.push({ type: "put", key: dbKey(DbPrefix.event, enc.encode(`${e.type}.${a.key}`), SEP, enc.encode(a.value), SEP, pos), value: new Uint8Array() });
+          ops.push({ type: "put", key: eventKey(`${e.type}.${a.key}`, a.value, pos), value: EMPTY });
         }
       }
     }
