@@ -115,9 +115,10 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
         throw SdkErrors.InvalidPubKey.wrap(`unsupported public key type ${info.publicKey.typeUrl}`);
       }
       const key = PubKey.decode(info.publicKey.value).key;
-      if (key.length !== 33 || !secp256k1.publicKeyVerify(key)) throw SdkErrors.InvalidPubKey.wrap("invalid secp256k1 public key");
       if (pubKey && !bytesEqual(pubKey, key)) throw SdkErrors.InvalidPubKey.wrap(`pubkey does not match the one of account ${signer}`);
       if (!pubKey) {
+        // validated once, when the key is first set on the account (a stored key is known valid)
+        if (key.length !== 33 || !secp256k1.publicKeyVerify(key)) throw SdkErrors.InvalidPubKey.wrap("invalid secp256k1 public key");
         if (!bytesEqual(pubkeyToAddress(key), address)) {
           throw SdkErrors.InvalidPubKey.wrap(`pubKey does not match signer address ${signer} with signer index: ${i}`);
         }
