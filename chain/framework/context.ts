@@ -1,7 +1,7 @@
 // The context a keeper method runs in: a (gas-metered) store branch, block info, the gas meter and
 // the event manager. Everything a state transition may depend on is here; nothing else.
 import type { KVEntry, KVStore } from "../store/kv.ts";
-import { concatBytes } from "../store/bytes.ts";
+import { concatBytes, prefixEnd } from "../store/bytes.ts";
 import { EventManager } from "./events.ts";
 import { GasKVStore, GasMeter, infiniteGasMeter } from "./gas.ts";
 
@@ -64,20 +64,9 @@ export class PrefixStore implements KVStore {
     this.parent.delete(this.k(key));
   }
   range(start: Uint8Array, end: Uint8Array | undefined, reverse?: boolean): KVEntry[] {
-    const pEnd = end ? this.k(end) : prefixUpper(this.prefix);
+    const pEnd = end ? this.k(end) : prefixEnd(this.prefix);
     return this.parent
       .range(this.k(start), pEnd, reverse)
       .map((e) => ({ key: e.key.subarray(this.prefix.length), value: e.value }));
   }
-}
-
-function prefixUpper(prefix: Uint8Array): Uint8Array | undefined {
-  const end = Uint8Array.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i]! += 1;
-      return end.slice(0, i + 1);
-    }
-  }
-  return undefined;
 }

@@ -1,6 +1,7 @@
 // The genesis document, in CometBFT's genesis.json shape with our app_state inside.
 import { readFileSync, writeFileSync } from "node:fs";
 import { ConsensusParams } from "cosmjs-types/tendermint/types/params";
+import type { RequestInitChain } from "cosmjs-types/tendermint/abci/types";
 import { sha256 } from "./hashing.ts";
 
 export interface GenesisDoc {
@@ -72,4 +73,16 @@ export function parseTime(s: string): { seconds: bigint; nanos: number } {
   const ms = Date.parse(`${m[1]}${m[3]}`);
   if (Number.isNaN(ms)) throw new Error(`invalid time ${JSON.stringify(s)}`);
   return { seconds: BigInt(Math.floor(ms / 1000)), nanos: Number((m[2] ?? "").padEnd(9, "0")) };
+}
+
+/** The InitChain request for a genesis document (validators come from the app's staking genesis). */
+export function initChainRequest(doc: GenesisDoc): RequestInitChain {
+  return {
+    time: parseTime(doc.genesis_time),
+    chainId: doc.chain_id,
+    consensusParams: undefined,
+    validators: [],
+    appStateBytes: new TextEncoder().encode(JSON.stringify(doc.app_state)),
+    initialHeight: BigInt(doc.initial_height || "1"),
+  };
 }

@@ -14,7 +14,7 @@ import { SignaturePool } from "./sigpool.ts";
 import { Mempool } from "./mempool.ts";
 import { BlockEngine, newBlockEvent, txEvent, type EngineApp } from "./engine.ts";
 import { startAbciLoopback, type AbciLoopback } from "../abci/loopback.ts";
-import { consensusParamsHash, parseTime, readGenesis, type GenesisDoc } from "./genesis.ts";
+import { consensusParamsHash, initChainRequest, readGenesis, type GenesisDoc } from "./genesis.ts";
 import { homePaths, parseGasPrices, parseListenAddress } from "./config.ts";
 import { readValidatorKey, validatorAddress, type ValidatorKey } from "./validator-key.ts";
 import type { BlockRecord, BlockResultsRecord, NodeEvent, NodeView, SearchOptions, TxRecord, ValidatorInfo } from "./types.ts";
@@ -113,14 +113,7 @@ export class Node implements NodeView {
       driver = this.loopback.app;
     }
     if (driver.height === 0n) {
-      const res = await driver.initChain({
-        time: parseTime(this.genesis.genesis_time),
-        chainId: this.genesis.chain_id,
-        consensusParams: undefined,
-        validators: [],
-        appStateBytes: new TextEncoder().encode(JSON.stringify(this.genesis.app_state)),
-        initialHeight: 1n,
-      });
+      const res = await driver.initChain(initChainRequest(this.genesis));
       if (!res.validators.some((v) => v.pubKey?.ed25519 && Buffer.compare(Buffer.from(v.pubKey.ed25519), Buffer.from(this.key.pubKey)) === 0)) {
         throw new Error("this node's consensus key is not a genesis validator: run `trainchain genesis add-validator <key> <stake>` before start");
       }

@@ -2,12 +2,12 @@
 // genesis, give the same app hash at every height as the original node.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
-import { TrainchainApp } from "../../chain/app.ts";
-import { ChainDb } from "../../chain/store/db.ts";
+import { appFromGenesis, readHomeGenesis } from "../helpers/app.ts";
+import type { TrainchainApp } from "../../chain/app.ts";
+import type { ChainDb } from "../../chain/store/db.ts";
 import { parseTime, type GenesisDoc } from "../../chain/node/genesis.ts";
 import { makeHome, startNode, type TestHome } from "../helpers/chain.ts";
 import { accountInfo, rpcCall, signedSend, signerFromMnemonic } from "../helpers/txs.ts";
@@ -51,23 +51,14 @@ describe("determinism", { timeout: 240_000 }, () => {
     }
     assert.ok(blocks.some((b) => (b.block.data.txs ?? []).length > 0));
 
-    const genesis = JSON.parse(readFileSync(join(home.home, "config", "genesis.json"), "utf8")) as GenesisDoc;
+    const genesis = readHomeGenesis(home.home);
     const replicas: TrainchainApp[] = [];
     const dbs: ChainDb[] = [];
     for (let r = 0; r < 2; r++) {
       const dir = mkdtempSync(join(tmpdir(), "trainchain-replica-"));
       dirs.push(dir);
-      const db = await ChainDb.open(join(dir, "db"));
+      const { app, db } = await appFromGenesis(genesis, join(dir, "db"));
       dbs.push(db);
-      const app = await TrainchainApp.open({ db, logger: pino({ enabled: false }) });
-      await app.initChain({
-        time: parseTime(genesis.genesis_time),
-        chainId: genesis.chain_id,
-        consensusParams: undefined,
-        validators: [],
-        appStateBytes: new TextEncoder().encode(JSON.stringify(genesis.app_state)),
-        initialHeight: 1n,
-      });
       replicas.push(app);
     }
     for (let i = 0; i < blocks.length - 1; i++) {

@@ -2,13 +2,10 @@
 // no crash, every input answered with a code, and the chain goes on.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
-import { TrainchainApp } from "../../chain/app.ts";
-import { ChainDb } from "../../chain/store/db.ts";
-import { parseTime, type GenesisDoc } from "../../chain/node/genesis.ts";
+import { appFromGenesis, readHomeGenesis } from "../helpers/app.ts";
 import { makeHome, startNode, waitForHeight, type TestHome } from "../helpers/chain.ts";
 import { accountInfo, rpcCall, signedSend, signerFromMnemonic, type FastSigner } from "../helpers/txs.ts";
 
@@ -72,17 +69,7 @@ describe("tx fuzz", { timeout: 240_000 }, () => {
   it("CheckTx answers every random or mutated input with a code", async () => {
     const dir = mkdtempSync(join(tmpdir(), "trainchain-fuzz-"));
     dirs.push(dir);
-    const db = await ChainDb.open(join(dir, "db"));
-    const app = await TrainchainApp.open({ db, logger: pino({ enabled: false }) });
-    const genesis = JSON.parse(readFileSync(join(home.home, "config", "genesis.json"), "utf8")) as GenesisDoc;
-    await app.initChain({
-      time: parseTime(genesis.genesis_time),
-      chainId: genesis.chain_id,
-      consensusParams: undefined,
-      validators: [],
-      appStateBytes: new TextEncoder().encode(JSON.stringify(genesis.app_state)),
-      initialHeight: 1n,
-    });
+    const { app, db } = await appFromGenesis(readHomeGenesis(home.home), join(dir, "db"));
     const valid = signedSend(signer, { chainId: "fuzz-1", accountNumber: 1n, sequence: 0n, to: other.address });
     const next = rng(12345);
     const codes = new Map<number, number>();

@@ -4,12 +4,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
-import { TrainchainApp } from "../../chain/app.ts";
-import { ChainDb } from "../../chain/store/db.ts";
+import { appFromGenesis, readHomeGenesis } from "../helpers/app.ts";
 import { parseTime, type GenesisDoc } from "../../chain/node/genesis.ts";
 import { trainchainRegistry } from "../../proto/client/index.ts";
 import { fromBech32 } from "../../chain/framework/address.ts";
@@ -44,16 +42,7 @@ interface SimResult {
 
 async function simulate(genesis: GenesisDoc, actors: FastSigner[], seed: number, dir: string): Promise<SimResult> {
   const registry = trainchainRegistry();
-  const db = await ChainDb.open(join(dir, `db-${seed}-${Math.random().toString(36).slice(2)}`));
-  const app = await TrainchainApp.open({ db, logger: pino({ enabled: false }) });
-  await app.initChain({
-    time: parseTime(genesis.genesis_time),
-    chainId: CHAIN_ID,
-    consensusParams: undefined,
-    validators: [],
-    appStateBytes: new TextEncoder().encode(JSON.stringify(genesis.app_state)),
-    initialHeight: 1n,
-  });
+  const { app, db } = await appFromGenesis(genesis, join(dir, `db-${seed}-${Math.random().toString(36).slice(2)}`));
   const r = rng(seed);
   const pick = <T>(xs: T[]): T => xs[r.int(xs.length)]!;
   const succeeded = new Map<string, number>();
@@ -226,7 +215,7 @@ describe("simulation", { timeout: 600_000 }, () => {
   let dir: string;
   before(async () => {
     home = await makeHome({ chainId: CHAIN_ID, accounts: 8, balance: "100000000000utrain" });
-    genesis = JSON.parse(readFileSync(join(home.home, "config", "genesis.json"), "utf8")) as GenesisDoc;
+    genesis = readHomeGenesis(home.home);
     const staking = genesis.app_state.staking as { params: Record<string, string> };
     staking.params.unbonding_blocks = "20";
     const reward = genesis.app_state.reward as { params: Record<string, string> };
