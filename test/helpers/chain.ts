@@ -72,9 +72,10 @@ export interface RunningNode {
   kill9(): Promise<void>;
 }
 
-export async function startNode(home: string, options: { blockTime?: string; minGasPrices?: string; extraArgs?: string[]; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<RunningNode> {
-  const rpcPort = await freePort();
-  const apiPort = await freePort();
+export async function startNode(home: string, options: { blockTime?: string; minGasPrices?: string; extraArgs?: string[]; env?: Record<string, string>; nodeArgs?: string[]; ports?: { rpc: number; api: number } } = {}): Promise<RunningNode> {
+  // fixed ports let a test restart a node where its clients expect it
+  const rpcPort = options.ports?.rpc ?? (await freePort());
+  const apiPort = options.ports?.api ?? (await freePort());
   const args = [
     ...(options.nodeArgs ?? []),
     BIN,
