@@ -30,7 +30,8 @@ export class ChainDb {
     } catch (err) {
       const cause = (err as { cause?: Error }).cause;
       const detail = cause?.message ?? (err as Error).message;
-      throw new Error(`cannot open the chain database at ${path}: ${detail}`);
+      const hint = /lock/i.test(detail) ? " (is another trainchain process using this home?)" : "";
+      throw new Error(`cannot open the chain database at ${path}: ${detail}${hint}`);
     }
     return new ChainDb(level);
   }
