@@ -10,7 +10,6 @@ import type { Context } from "./framework/context.ts";
 import { AppError, SdkErrors } from "./framework/errors.ts";
 import { EventManager } from "./framework/events.ts";
 import { CacheStore } from "./store/kv.ts";
-import { GasCosts } from "./framework/gas.ts";
 import { fromBech32, pubkeyToAddress, toBech32 } from "./framework/address.ts";
 import { formatCoins, parseProtoCoins, type Coins } from "./framework/coins.ts";
 import { bytesEqual } from "./store/bytes.ts";
@@ -187,4 +186,3 @@ function checkMinGasPrice(fee: Coins[], gasLimit: bigint, options: AnteOptions):
   );
 }
 
-export { GasCosts };

@@ -36,7 +36,6 @@ import { AppError, errorResult, SdkErrors } from "./framework/errors.ts";
 import { EventManager } from "./framework/events.ts";
 import { GasMeter, infiniteGasMeter } from "./framework/gas.ts";
 import type { AppModule, MsgHandler, QueryHandler } from "./framework/module.ts";
-import { toBech32 } from "./framework/address.ts";
 import { bytesEqual, keyToString, readUint64BE, stringToKey, toHex, uint64BE } from "./store/bytes.ts";
 import { CacheStore, MemoryStore } from "./store/kv.ts";
 import { MerkleTrie } from "./store/merkle.ts";
@@ -224,10 +223,11 @@ export class TrainchainApp implements AbciApplication {
 
   /** Decodes a tx once: later CheckTx/FinalizeBlock calls for the same bytes reuse it. */
   private decodeCached(bytes: Uint8Array): DecodedTx {
-    const key = keyToString(txHash(bytes));
+    const hash = txHash(bytes);
+    const key = keyToString(hash);
     const cached = this.decoded.get(key);
     if (cached) return cached;
-    const decoded = decodeTx(bytes, this.msgRouter);
+    const decoded = decodeTx(bytes, this.msgRouter, hash);
     if (this.decoded.size > 50_000) this.decoded.clear();
     this.decoded.set(key, decoded);
     return decoded;
@@ -364,12 +364,13 @@ export class TrainchainApp implements AbciApplication {
   }
 
   private deliverTx(blockStore: CacheStore, block: BlockInfo, bytes: Uint8Array): ExecTxResult {
-    const key = keyToString(txHash(bytes));
+    const hash = txHash(bytes);
+    const key = keyToString(hash);
     let decoded = this.decoded.get(key);
     if (decoded) this.decoded.delete(key);
     else {
       try {
-        decoded = decodeTx(bytes, this.msgRouter);
+        decoded = decodeTx(bytes, this.msgRouter, hash);
       } catch (err) {
         return execError(err, 0n, 0n, []);
       }
@@ -592,4 +593,3 @@ function execError(err: unknown, gasWanted: bigint, gasUsed: bigint, events: Eve
   return ExecTxResult.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, gasWanted, gasUsed, events });
 }
 
-export { txHash, toBech32 };

@@ -25,7 +25,7 @@ export function txHash(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash("sha256").update(bytes).digest());
 }
 
-export function decodeTx(bytes: Uint8Array, router: Map<string, MsgHandler<unknown>>): DecodedTx {
+export function decodeTx(bytes: Uint8Array, router: Map<string, MsgHandler<unknown>>, hash: Uint8Array = txHash(bytes)): DecodedTx {
   let raw: TxRaw;
   let body: TxBody;
   let authInfo: AuthInfo;
@@ -52,5 +52,5 @@ export function decodeTx(bytes: Uint8Array, router: Map<string, MsgHandler<unkno
     msgs.push({ typeUrl: any.typeUrl, handler, msg });
     for (const s of handler.signers(msg)) if (!signers.includes(s)) signers.push(s);
   }
-  return { bytes, hash: txHash(bytes), raw, body, authInfo, msgs, signers };
+  return { bytes, hash, raw, body, authInfo, msgs, signers };
 }

@@ -3,9 +3,9 @@
 import { BlockID } from "cosmjs-types/tendermint/types/types";
 import { Block } from "cosmjs-types/tendermint/types/block";
 import { ResponseFinalizeBlock, TxResult, type Event } from "cosmjs-types/tendermint/abci/types";
-import { createHash } from "node:crypto";
 import { ChainDb, DbPrefix, dbKey, heightKey, type BatchOp } from "../store/db.ts";
 import { concatBytes, readUint64BE, toHex, uint32BE, uint64BE } from "../store/bytes.ts";
+import { txHash } from "../tx.ts";
 import { matchesQuery, parseQuery, type Query } from "./query.ts";
 import type { BlockRecord, BlockResultsRecord, SearchOptions, TxRecord } from "./types.ts";
 
@@ -95,7 +95,7 @@ export class BlockStore {
       const result = results.txResults[i]!;
       const pos = concatBytes(hb, uint32BE(i));
       ops.push({ type: "put", key: dbKey(DbPrefix.tx, pos), value: TxResult.encode({ height: h, index: i, tx, result }).finish() });
-      ops.push({ type: "put", key: dbKey(DbPrefix.txHash, txHashOf(tx)), value: pos });
+      ops.push({ type: "put", key: dbKey(DbPrefix.txHash, txHash(tx)), value: pos });
       for (const e of result.events) {
         for (const a of e.attributes) {
           if (!a.index) continue;
@@ -155,7 +155,7 @@ export class BlockStore {
     const raw = await this.db.get(dbKey(DbPrefix.tx, pos));
     if (!raw) return undefined;
     const t = TxResult.decode(raw);
-    return { hash: txHashOf(t.tx), height: t.height, index: t.index, tx: t.tx, result: t.result! };
+    return { hash: txHash(t.tx), height: t.height, index: t.index, tx: t.tx, result: t.result! };
   }
 
   async tx(hash: Uint8Array): Promise<TxRecord | undefined> {
@@ -241,6 +241,3 @@ export class BlockStore {
   }
 }
 
-export function txHashOf(tx: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(tx).digest());
-}

@@ -11,9 +11,10 @@ import type { BlockStore } from "./blockstore.ts";
 import { flattenEvents, txEventMap } from "./blockstore.ts";
 import type { Mempool } from "./mempool.ts";
 import { merkleRoot, sha256 } from "./hashing.ts";
+import { concatBytes, uint64BE } from "../store/bytes.ts";
 import { signVote, voteSignBytes, type ValidatorKey } from "./validator-key.ts";
 import type { BlockRecord, BlockResultsRecord, NodeEvent, TxRecord } from "./types.ts";
-import { txHashOf } from "./blockstore.ts";
+import { txHash } from "../tx.ts";
 
 export interface EngineOptions {
   blockTimeMs: number;
@@ -150,7 +151,7 @@ export class BlockEngine {
     const lastCommit: Commit = prev
       ? this.commitFor(prev)
       : { height: 0n, round: 0, blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } }, signatures: [] };
-    const validatorsHash = merkleRoot(this.app.validatorSet().map((v) => concat(v.pubKey!.ed25519!, bigEndian(v.power))));
+    const validatorsHash = merkleRoot(this.app.validatorSet().map((v) => concatBytes(v.pubKey!.ed25519!, uint64BE(v.power))));
     const header: Header = {
       version: { block: 11n, app: 0n },
       chainId: this.options.chainId,
@@ -158,7 +159,7 @@ export class BlockEngine {
       time,
       lastBlockId: lastCommit.blockId!,
       lastCommitHash: merkleRoot(lastCommit.signatures.map((s) => s.signature)),
-      dataHash: merkleRoot(txs.map((t) => txHashOf(t))),
+      dataHash: merkleRoot(txs.map((t) => txHash(t))),
       validatorsHash,
       nextValidatorsHash: validatorsHash,
       consensusHash: this.options.consensusParamsHash,
@@ -194,7 +195,7 @@ export class BlockEngine {
     this.lastBlock = block;
     this.lastResultsHash = resultsHash(response.txResults);
     this.mempool.update(txs);
-    const records: TxRecord[] = txs.map((tx, index) => ({ hash: txHashOf(tx), height, index, tx, result: response.txResults[index]! }));
+    const records: TxRecord[] = txs.map((tx, index) => ({ hash: txHash(tx), height, index, tx, result: response.txResults[index]! }));
     this.hooks.onBlock(block, results, records);
     if (txs.length > 0) this.log.info({ height: Number(height), txs: txs.length }, "committed block");
   }
@@ -212,17 +213,4 @@ export function txEvent(tx: TxRecord): NodeEvent {
   const events = txEventMap(tx);
   events.set("tm.event", ["Tx"]);
   return { kind: "Tx", tx, events };
-}
-
-function bigEndian(n: bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, n);
-  return out;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

@@ -4,7 +4,7 @@
 import type { ResponseCheckTx } from "cosmjs-types/tendermint/abci/types";
 import { ResponseCheckTx as ResponseCheckTxCodec } from "cosmjs-types/tendermint/abci/types";
 import { SdkErrors } from "../framework/errors.ts";
-import { txHashOf } from "./blockstore.ts";
+import { txHash } from "../tx.ts";
 
 export interface MempoolLimits {
   maxTxs: number;
@@ -42,7 +42,7 @@ export class Mempool {
 
   add(tx: Uint8Array): ResponseCheckTx {
     if (tx.length > this.limits.maxTxBytes) return reject(SdkErrors.TxTooLarge.wrap(`tx of ${tx.length} bytes exceeds the mempool limit of ${this.limits.maxTxBytes}`));
-    const key = Buffer.from(txHashOf(tx)).toString("latin1");
+    const key = Buffer.from(txHash(tx)).toString("latin1");
     // Only txs still pending are duplicates; a replay of a committed tx reaches CheckTx and fails
     // on its sequence (code 32), as on a Cosmos SDK chain.
     if (this.entries.has(key)) return reject(SdkErrors.TxInMempoolCache.wrap(""));
@@ -74,7 +74,7 @@ export class Mempool {
   /** After a commit: drop the block's txs, then recheck the rest against the new state. */
   update(committed: Uint8Array[]): void {
     for (const tx of committed) {
-      const key = Buffer.from(txHashOf(tx)).toString("latin1");
+      const key = Buffer.from(txHash(tx)).toString("latin1");
       const e = this.entries.get(key);
       if (e) {
         this.entries.delete(key);

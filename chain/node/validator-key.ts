@@ -1,6 +1,6 @@
 // The node's ed25519 consensus key, in CometBFT's priv_validator_key.json format, and the
 // vote signature the embedded engine puts in each block's commit.
-import { createPrivateKey, createPublicKey, sign, verify, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { sha256 } from "./hashing.ts";
 import { uint64BE } from "../store/bytes.ts";
@@ -61,7 +61,3 @@ export function signVote(key: ValidatorKey, bytes: Uint8Array): Uint8Array {
   return new Uint8Array(sign(null, bytes, key.privateKey));
 }
 
-export function verifyVote(pubKey: Uint8Array, bytes: Uint8Array, signature: Uint8Array): boolean {
-  const publicKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(pubKey).toString("base64url") }, format: "jwk" });
-  return verify(null, bytes, publicKey, signature);
-}

@@ -3,6 +3,7 @@
 // from the root to the changed leaf, and node hashes are computed lazily, once, when the root is
 // asked for: a block's update costs O(changed keys × log n) and shared upper nodes hash once.
 import { createHash, hash as oneShotHash } from "node:crypto";
+import { bytesEqual } from "./bytes.ts";
 
 type Node = Leaf | Branch;
 
@@ -61,14 +62,11 @@ function nodeHash(node: Node): Uint8Array {
 }
 
 
-function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
-}
 
 function insert(node: Node | undefined, leaf: Leaf, depth: number): Node {
   if (!node) return leaf;
   if (node.kind === 0) {
-    if (bytesEq(node.keyHash, leaf.keyHash)) return leaf;
+    if (bytesEqual(node.keyHash, leaf.keyHash)) return leaf;
     // Split: push the existing leaf down one level and retry.
     const children: (Node | undefined)[] = [
       undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined,
@@ -86,7 +84,7 @@ function insert(node: Node | undefined, leaf: Leaf, depth: number): Node {
 
 function remove(node: Node | undefined, keyHash: Uint8Array, depth: number): Node | undefined {
   if (!node) return undefined;
-  if (node.kind === 0) return bytesEq(node.keyHash, keyHash) ? undefined : node;
+  if (node.kind === 0) return bytesEqual(node.keyHash, keyHash) ? undefined : node;
   const i = nibble(keyHash, depth);
   const before = node.children[i];
   if (!before) return node;
