@@ -281,6 +281,7 @@ export class TrainingTaskKeeper {
     if (segment.status !== SegmentStatus.SEGMENT_STATUS_OPEN) {
       throw TrainingTaskErrors.SegmentInFlight.wrap(`segment ${index} of task ${taskId} is ${segmentStatusName(segment.status)} by ${segment.worker}`);
     }
+    this.checkHeadPriority(ctx, worker, taskId, index);
     this.reward.lockBond(ctx, taskId, index, workerBytes, checkPositiveCoin("worker_bond", task.spec!.workerBond));
     const expires = ctx.block.height + task.spec!.claimTimeout;
     this.setSegment(ctx, {
@@ -301,6 +302,22 @@ export class TrainingTaskKeeper {
       ["lease_expires", expires.toString()],
     ]);
     return expires;
+  }
+
+  /**
+   * For head_claim_priority_blocks after segment `index − 1` was accepted, only the worker that
+   * produced it may claim segment `index`: it holds the head in memory and may be training ahead.
+   */
+  private checkHeadPriority(ctx: Context, worker: string, taskId: bigint, index: bigint): void {
+    const blocks = this.getParams(ctx).headClaimPriorityBlocks;
+    if (blocks === 0n || index === 0n) return;
+    const prev = this.getSegment(ctx, taskId, index - 1n);
+    if (!prev || prev.worker === worker || prev.proofId === 0n) return;
+    const decided = this.getProof(ctx, prev.proofId)?.decidedHeight ?? 0n;
+    const until = decided + blocks;
+    if (ctx.block.height <= until) {
+      throw TrainingTaskErrors.SegmentInFlight.wrap(`segment ${index} of task ${taskId} is reserved for ${prev.worker}, who produced its start checkpoint, until height ${until}`);
+    }
   }
 
   private requireClaimedBy(ctx: Context, worker: string, taskId: bigint, index: bigint): Segment {

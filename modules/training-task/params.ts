@@ -12,6 +12,7 @@ export function defaultTrainingTaskParams(): TrainingTaskParams {
     minVerifyWindow: 2n,
     minClaimTimeout: 2n,
     abandonFeeBps: 0,
+    headClaimPriorityBlocks: 5n,
   };
 }
 
@@ -34,6 +35,7 @@ export interface TrainingTaskParamsJson {
   min_verify_window: string;
   min_claim_timeout: string;
   abandon_fee_bps: number;
+  head_claim_priority_blocks: string;
 }
 
 export function trainingTaskParamsToJson(p: TrainingTaskParams): TrainingTaskParamsJson {
@@ -44,6 +46,7 @@ export function trainingTaskParamsToJson(p: TrainingTaskParams): TrainingTaskPar
     min_verify_window: p.minVerifyWindow.toString(),
     min_claim_timeout: p.minClaimTimeout.toString(),
     abandon_fee_bps: p.abandonFeeBps,
+    head_claim_priority_blocks: p.headClaimPriorityBlocks.toString(),
   };
 }
 
@@ -59,6 +62,7 @@ export function trainingTaskParamsFromJson(j: Partial<TrainingTaskParamsJson> | 
     minVerifyWindow: big(j.min_verify_window, d.minVerifyWindow),
     minClaimTimeout: big(j.min_claim_timeout, d.minClaimTimeout),
     abandonFeeBps: j.abandon_fee_bps !== undefined ? Number(j.abandon_fee_bps) : d.abandonFeeBps,
+    headClaimPriorityBlocks: big(j.head_claim_priority_blocks, d.headClaimPriorityBlocks),
   };
   validateTrainingTaskParams(p);
   return p;

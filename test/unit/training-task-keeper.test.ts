@@ -203,6 +203,41 @@ describe("training_task keeper", () => {
     invariants(f);
   });
 
+  it("head claim priority: for head_claim_priority_blocks after an acceptance only the head's producer may claim the next segment", () => {
+    const f = fixture();
+    f.staking.set(VAL_A, 1000n);
+    const k = f.tasks;
+    const other = addr("other-worker");
+    f.fund(other, 1_000_000n);
+    const taskId = k.createTask(f.ctx(), CREATOR, spec());
+    assert.equal(k.getParams(f.ctx()).headClaimPriorityBlocks, 5n);
+    const proofId = proveSegment(f, k, taskId);
+    const n = k.getProof(f.ctx(), proofId)!.challengedIntervals.length;
+    k.submitVerification(f.ctx(), VAL_A, proofId, Verdict.VERDICT_VALID, Array(n).fill(0n));
+    f.nextBlock();
+    const decided = k.getProof(f.ctx(), proofId)!.decidedHeight;
+    assert.ok(decided > 0n);
+    expectCode(() => k.claimSegment(f.ctx(), other, taskId, 1n), TrainingTaskErrors.SegmentInFlight, new RegExp(`reserved for ${WORKER}.*until height ${decided + 5n}`));
+    while (f.ctx().block.height < decided + 5n) f.nextBlock();
+    expectCode(() => k.claimSegment(f.ctx(), other, taskId, 1n), TrainingTaskErrors.SegmentInFlight, /reserved/);
+    f.nextBlock(); // priority over: first come
+    k.claimSegment(f.ctx(), other, taskId, 1n);
+    assert.equal(k.getSegment(f.ctx(), taskId, 1n)!.worker, other);
+    invariants(f);
+
+    // with the param at 0 anyone may claim at once
+    const g = fixture();
+    g.staking.set(VAL_A, 1000n);
+    g.fund(other, 1_000_000n);
+    const t2 = g.tasks.createTask(g.ctx(), CREATOR, spec());
+    const p2 = proveSegment(g, g.tasks, t2);
+    g.tasks.submitVerification(g.ctx(), VAL_A, p2, Verdict.VERDICT_VALID, Array(g.tasks.getProof(g.ctx(), p2)!.challengedIntervals.length).fill(0n));
+    g.nextBlock();
+    g.tasks.setParams(g.ctx(), { ...g.tasks.getParams(g.ctx()), headClaimPriorityBlocks: 0n });
+    g.tasks.claimSegment(g.ctx(), other, t2, 1n);
+    assert.equal(g.tasks.getSegment(g.ctx(), t2, 1n)!.worker, other);
+  });
+
   it("tally thresholds: exactly 2/3 VALID is not enough, just above is; exactly 1/3 against is not a rejection", () => {
     assert.equal(tallyOutcome(2n, 0n, 3n), "pending");
     assert.equal(tallyOutcome(667n, 0n, 1000n), "accept");

@@ -98,6 +98,7 @@ export interface Params {
   minVerifyWindow: bigint;
   minClaimTimeout: bigint;
   abandonFeeBps: number;
+  headClaimPriorityBlocks: bigint;
 }
 export const Params: ProtoMessageCodec<Params> = protoCodec<Params>("trainchain.training_task.v1.Params");
 
