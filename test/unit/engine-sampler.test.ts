@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createSampler, epochPermutation } from "../../worker/data/sampler.ts";
+import { createSampler, epochPermutation, sha256SingleBlock } from "../../worker/data/sampler.ts";
 
 test("sampler: published test vector (seed 42, n = 10, B = 4)", () => {
   const s = createSampler(42n, 10, 4);
@@ -60,4 +61,56 @@ test("sampler: uniform draws have no gross bias (positions of element 0 over man
   const counts = [0, 0, 0];
   for (let seed = 0n; seed < 3000n; seed++) counts[(epochPermutation(seed, 0n, n) as Uint32Array).indexOf(0)]++;
   for (const c of counts) assert.ok(c > 900 && c < 1100, `counts ${counts.join(",")}`);
+});
+
+test("sampler: its one-block SHA-256 equals node:crypto's for every message length up to 55 bytes", () => {
+  const w = new Int32Array(64);
+  const out = new Uint32Array(8);
+  for (let len = 0; len <= 55; len++) {
+    for (let rep = 0; rep < 20; rep++) {
+      const msg = randomBytes(len);
+      const block = Buffer.alloc(64);
+      msg.copy(block);
+      block[len] = 0x80;
+      block.writeUInt32BE(len * 8, 60);
+      sha256SingleBlock(Int32Array.from({ length: 16 }, (_, i) => block.readInt32BE(4 * i)), w, out);
+      const got = Buffer.alloc(32);
+      out.forEach((v, i) => got.writeUInt32BE(v, 4 * i));
+      assert.equal(got.toString("hex"), createHash("sha256").update(msg).digest("hex"), `length ${len}`);
+    }
+  }
+});
+
+test("sampler: epoch permutations equal the README algorithm written with node:crypto", () => {
+  // worker/data/README.md, literally: u32 words of sha256(domain ‖ seed ‖ epoch ‖ counter), all
+  // big-endian; Fisher–Yates from the last position down with rejection sampling.
+  const reference = (seed: bigint, epoch: bigint, n: number): Uint32Array => {
+    const input = Buffer.alloc(45);
+    input.write("trainchain/sampler/v1");
+    input.writeBigUInt64BE(seed, 21);
+    input.writeBigUInt64BE(epoch, 29);
+    let counter = 0n;
+    let words: number[] = [];
+    const next = (): number => {
+      if (words.length === 0) {
+        input.writeBigUInt64BE(counter++, 37);
+        const d = createHash("sha256").update(input).digest();
+        words = Array.from({ length: 8 }, (_, i) => d.readUInt32BE(4 * i)).reverse();
+      }
+      return words.pop() as number;
+    };
+    const perm = Uint32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i >= 1; i--) {
+      const bound = i + 1;
+      const limit = 2 ** 32 - (2 ** 32 % bound);
+      let x = next();
+      while (x >= limit) x = next();
+      const j = x % bound;
+      [perm[i], perm[j]] = [perm[j] as number, perm[i] as number];
+    }
+    return perm;
+  };
+  for (const [seed, epoch, n] of [[0n, 0n, 60000], [0xffffffffffffffffn, 0xfffffffffn, 1000], [42n, 3n, 2], [7n, 1n, 0x10001]] as const) {
+    assert.deepEqual(epochPermutation(seed, epoch, n), reference(seed, epoch, n), `seed ${seed} epoch ${epoch} n ${n}`);
+  }
 });

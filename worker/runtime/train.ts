@@ -21,7 +21,7 @@ export interface TrainOptions {
   /** Every `checkpointEvery` steps (by absolute step count), `onCheckpoint` gets a snapshot. */
   checkpointEvery?: number;
   onCheckpoint?: (ckpt: Checkpoint) => void | Promise<void>;
-  /** Reuse a sampler across calls (it caches the current epoch's permutation, ~50 ms for 60k). */
+  /** Reuse a sampler across calls (it caches the current epoch's permutation, ~10 ms for 60k). */
   sampler?: MinibatchSampler;
 }
 
