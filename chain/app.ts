@@ -27,13 +27,15 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Logger } from "pino";
+import "./framework/proto-writer.ts";
 import { runAnte, signatureKey, signDocDigest, type AnteDeps, type AnteOptions } from "./ante.ts";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { fromBech32 } from "./framework/address.ts";
 import { decodeTx, txHash, type DecodedTx } from "./tx.ts";
+import type { SigCheck } from "./node/sigpool.ts";
 import { Context, type BlockInfo, type ExecMode } from "./framework/context.ts";
 import { AppError, errorResult, SdkErrors } from "./framework/errors.ts";
-import { EventManager } from "./framework/events.ts";
+import { DiscardingEventManager, EventManager } from "./framework/events.ts";
 import { GasMeter, infiniteGasMeter } from "./framework/gas.ts";
 import type { AppModule, MsgHandler, QueryHandler } from "./framework/module.ts";
 import { bytesEqual, keyToString, readUint64BE, stringToKey, toHex, uint64BE } from "./store/bytes.ts";
@@ -104,7 +106,7 @@ export class TrainchainApp implements AbciApplication {
   private readonly verified = new Set<string>();
   /** Txs decoded by CheckTx, by hash, so FinalizeBlock does not decode them again. */
   private readonly decoded = new Map<string, DecodedTx>();
-  /** Signatures verified by the node's signature pool (digest ‖ signature ‖ pubkey). */
+  /** Signatures verified by the node's signature pool, by `signatureKey`. */
   private readonly verifiedSignatures = new Set<string>();
   private readonly anteOptions: AnteOptions;
   private readonly log: Logger;
@@ -222,8 +224,7 @@ export class TrainchainApp implements AbciApplication {
   }
 
   /** Decodes a tx once: later CheckTx/FinalizeBlock calls for the same bytes reuse it. */
-  private decodeCached(bytes: Uint8Array): DecodedTx {
-    const hash = txHash(bytes);
+  private decodeCached(bytes: Uint8Array, hash: Uint8Array): DecodedTx {
     const key = keyToString(hash);
     const cached = this.decoded.get(key);
     if (cached) return cached;
@@ -235,18 +236,19 @@ export class TrainchainApp implements AbciApplication {
 
   /**
    * The signature checks CheckTx will need for these tx bytes against the current check state,
-   * for verification off the main thread; undefined when the tx cannot be prepared (CheckTx will
-   * report why).
+   * for verification off the main thread, with the `signatureKey` of each; undefined when the tx
+   * cannot be prepared (CheckTx will report why).
    */
-  signatureChecks(bytes: Uint8Array): { digest: Uint8Array; signature: Uint8Array; pubKey: Uint8Array }[] | undefined {
+  signatureChecks(bytes: Uint8Array, hash: Uint8Array): { checks: SigCheck[]; keys: string[] } | undefined {
     let tx: DecodedTx;
     try {
-      tx = this.decodeCached(bytes);
+      tx = this.decodeCached(bytes, hash);
     } catch {
       return undefined;
     }
     const ctx = new Context(this.checkStore, this.blockInfoForCheck(), "check");
-    const checks: { digest: Uint8Array; signature: Uint8Array; pubKey: Uint8Array }[] = [];
+    const checks: SigCheck[] = [];
+    const keys: string[] = [];
     for (let i = 0; i < tx.signers.length; i++) {
       const signature = tx.raw.signatures[i];
       const info = tx.authInfo.signerInfos[i];
@@ -269,30 +271,29 @@ export class TrainchainApp implements AbciApplication {
       }
       if (!pubKey || pubKey.length !== 33) return undefined;
       checks.push({ digest: signDocDigest(tx, this.chainId, account.accountNumber), signature, pubKey });
+      keys.push(signatureKey(hash, i, account.accountNumber, pubKey));
     }
-    return checks;
+    return { checks, keys };
   }
 
-  /** Records signatures the pool verified; CheckTx then skips them. */
-  markSignaturesVerified(checks: { digest: Uint8Array; signature: Uint8Array; pubKey: Uint8Array }[], results: boolean[]): void {
+  /** Records the signatures (by `signatureKey`) the pool verified; CheckTx then skips them. */
+  markSignaturesVerified(keys: string[], results: boolean[]): void {
     if (this.verifiedSignatures.size > 200_000) this.verifiedSignatures.clear();
-    for (let i = 0; i < checks.length; i++) {
-      const c = checks[i]!;
-      if (results[i]) this.verifiedSignatures.add(signatureKey(c.digest, c.signature, c.pubKey));
-    }
+    for (let i = 0; i < keys.length; i++) if (results[i]) this.verifiedSignatures.add(keys[i]!);
   }
 
-  checkTxSync(bytes: Uint8Array, recheck = false): ResponseCheckTx {
+  checkTxSync(bytes: Uint8Array, recheck = false, hash: Uint8Array = txHash(bytes)): ResponseCheckTx {
     let decoded: DecodedTx;
     try {
-      decoded = this.decodeCached(bytes);
+      decoded = this.decodeCached(bytes, hash);
     } catch (err) {
       return checkTxError(err, 0n, 0n);
     }
     const gasLimit = decoded.authInfo.fee?.gasLimit ?? 0n;
     const meter = new GasMeter(gasLimit);
     const branch = new CacheStore(this.checkStore);
-    const ctx = new Context(branch, this.blockInfoForCheck(), recheck ? "recheck" : "check", meter);
+    // CheckTx answers without events, so none are built
+    const ctx = new Context(branch, this.blockInfoForCheck(), recheck ? "recheck" : "check", meter, new DiscardingEventManager());
     try {
       runAnte(ctx, decoded, this.anteDeps(), this.anteOptions);
     } catch (err) {
