@@ -1,18 +1,21 @@
 // The ante chain, in the Cosmos SDK's order: size/memo/timeout checks → gas meter → fee deduction
 // (min gas price in CheckTx) → pubkey set/match → sequence check → signature verification
-// (secp256k1 over sha256(SignDoc), low-S only) → sequence increment.
+// (secp256k1 over sha256(SignDoc), low-S only) → sequence increment. As in the SDK, ReCheckTx
+// (mempool recheck after a commit) skips ValidateBasic and signature verification: both depend
+// only on the tx bytes, the chain id and the signer's account number and key, which a commit
+// cannot change, and CheckTx already passed them.
 import secp256k1 from "secp256k1";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Context } from "./framework/context.ts";
 import { AppError, SdkErrors } from "./framework/errors.ts";
 import { EventManager } from "./framework/events.ts";
 import { CacheStore } from "./store/kv.ts";
 import { fromBech32, pubkeyToAddress, toBech32 } from "./framework/address.ts";
 import { formatCoins, parseProtoCoins, type Coins } from "./framework/coins.ts";
-import { bytesEqual } from "./store/bytes.ts";
+import { bytesEqual, keyToString } from "./store/bytes.ts";
 import type { DecodedTx } from "./tx.ts";
 import type { AccountKeeper } from "../modules/auth/index.ts";
 import { FEE_COLLECTOR, SECP256K1_PUBKEY_URL } from "../modules/auth/index.ts";
@@ -30,19 +33,23 @@ export interface AnteDeps {
   bank: BankKeeper;
   /** True when the signature of this tx hash was already verified (CheckTx cache). */
   isVerified(hash: Uint8Array): boolean;
-  /** True when this exact (digest, signature, pubkey) was verified off-thread (signature pool). */
+  /** True when the signature with this `signatureKey` was verified off-thread (signature pool). */
   isSignatureVerified(key: string): boolean;
 }
 
 /** sha256 of the SignDoc a signer signs in SIGN_MODE_DIRECT, over the raw received bytes. */
 export function signDocDigest(tx: DecodedTx, chainId: string, accountNumber: bigint): Uint8Array {
   const signDoc = SignDoc.encode({ bodyBytes: tx.raw.bodyBytes, authInfoBytes: tx.raw.authInfoBytes, chainId, accountNumber }).finish();
-  return createHash("sha256").update(signDoc).digest();
+  return hash("sha256", signDoc, "buffer") as unknown as Uint8Array;
 }
 
-/** Cache key of one verified signature: the triple it was verified over. */
-export function signatureKey(digest: Uint8Array, signature: Uint8Array, pubKey: Uint8Array): string {
-  return Buffer.concat([digest, signature, pubKey]).toString("latin1");
+/**
+ * Cache key of one verified signature: the tx hash (which covers the body, auth info and
+ * signatures), the signer's index, account number and public key — with the chain id, everything
+ * the SignDoc digest and the check depend on, without encoding and hashing the SignDoc again.
+ */
+export function signatureKey(txHash: Uint8Array, index: number, accountNumber: bigint, pubKey: Uint8Array): string {
+  return `${keyToString(txHash)}/${index}/${accountNumber}/${keyToString(pubKey)}`;
 }
 
 const SECP256K1_N_HALF = BigInt("0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0");
@@ -56,6 +63,7 @@ export function isLowS(signature: Uint8Array): boolean {
 /** Runs the ante chain; throws an AppError on the first failing check. */
 export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: AnteOptions): void {
   const simulate = ctx.mode === "simulate";
+  const recheck = ctx.mode === "recheck";
   const params = deps.accounts.getParams(ctx);
   if (tx.bytes.length > options.maxTxBytes) {
     throw SdkErrors.TxTooLarge.wrap(`tx size ${tx.bytes.length} exceeds max ${options.maxTxBytes}`);
@@ -66,7 +74,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
   if (tx.body.timeoutHeight > 0n && ctx.block.height > tx.body.timeoutHeight) {
     throw SdkErrors.TxTimeoutHeight.wrap(`block height: ${ctx.block.height}, timeout height: ${tx.body.timeoutHeight}`);
   }
-  for (const m of tx.msgs) m.handler.validateBasic(m.msg);
+  if (!recheck) for (const m of tx.msgs) m.handler.validateBasic(m.msg);
 
   const signerInfos = tx.authInfo.signerInfos;
   if (BigInt(tx.raw.signatures.length) > params.txSigLimit) {
@@ -99,7 +107,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
   else if (simulate) chargeFeeDeductionGas(ctx, deps, payer, options);
   ctx.events.emit("tx", [["fee", formatCoins(feeCoins)], ["fee_payer", toBech32(payer)]]);
 
-  const verified = !simulate && deps.isVerified(tx.hash);
+  const verified = recheck || (!simulate && deps.isVerified(tx.hash));
   for (let i = 0; i < tx.signers.length; i++) {
     const signer = tx.signers[i]!;
     const address = fromBech32(signer);
@@ -137,12 +145,12 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
       ctx.gasMeter.consume(params.sigVerifyCostSecp256k1, "ante verify: secp256k1");
       if (!verified) {
         const signature = tx.raw.signatures[i]!;
-        const digest = signDocDigest(tx, ctx.block.chainId, account.accountNumber);
         // The native addon rejects high-S signatures (libsecp256k1 requires normalized s).
         const ok =
           signature.length === 64 &&
           isLowS(signature) &&
-          (deps.isSignatureVerified(signatureKey(digest, signature, pubKey)) || secp256k1.ecdsaVerify(signature, digest, pubKey));
+          (deps.isSignatureVerified(signatureKey(tx.hash, i, account.accountNumber, pubKey)) ||
+            secp256k1.ecdsaVerify(signature, signDocDigest(tx, ctx.block.chainId, account.accountNumber), pubKey));
         if (!ok) {
           throw SdkErrors.Unauthorized.wrap(
             `signature verification failed; please verify account number (${account.accountNumber}) and chain-id (${ctx.block.chainId})`,

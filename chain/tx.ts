@@ -1,6 +1,6 @@
 // Decoding a TxRaw into its parts, once, with sdk/2 errors that say what failed to decode.
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { SdkErrors } from "./framework/errors.ts";
 import type { MsgHandler } from "./framework/module.ts";
 
@@ -21,8 +21,10 @@ export interface DecodedTx {
   signers: string[];
 }
 
+/** sha256 of a tx's bytes (one-shot hashing: no Hash object per call). */
 export function txHash(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(bytes).digest());
+  const h = hash("sha256", bytes, "buffer") as unknown as Buffer;
+  return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
 }
 
 export function decodeTx(bytes: Uint8Array, router: Map<string, MsgHandler<unknown>>, hash: Uint8Array = txHash(bytes)): DecodedTx {

@@ -16,3 +16,9 @@ export class EventManager {
     for (const e of events) this.events.push(e);
   }
 }
+
+/** For CheckTx, whose response carries no events: emitting records nothing. */
+export class DiscardingEventManager extends EventManager {
+  override emit(): void {}
+  override append(): void {}
+}

@@ -65,8 +65,8 @@ export class BlockStore {
     return this.earliest;
   }
 
-  /** Batch ops that store a block, its results and its indexes. */
-  blockOps(block: BlockRecord, results: BlockResultsRecord): BatchOp[] {
+  /** Batch ops that store a block, its results and its indexes (`txHashes`: the hashes of block.txs). */
+  blockOps(block: BlockRecord, results: BlockResultsRecord, txHashes: Uint8Array[]): BatchOp[] {
     const h = block.header.height;
     const ops: BatchOp[] = [];
     const encoded = Block.encode({
@@ -95,7 +95,7 @@ export class BlockStore {
       const result = results.txResults[i]!;
       const pos = concatBytes(hb, uint32BE(i));
       ops.push({ type: "put", key: dbKey(DbPrefix.tx, pos), value: TxResult.encode({ height: h, index: i, tx, result }).finish() });
-      ops.push({ type: "put", key: dbKey(DbPrefix.txHash, txHash(tx)), value: pos });
+      ops.push({ type: "put", key: dbKey(DbPrefix.txHash, txHashes[i]!), value: pos });
       for (const e of result.events) {
         for (const a of e.attributes) {
           if (!a.index) continue;

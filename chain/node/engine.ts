@@ -14,7 +14,6 @@ import { merkleRoot, sha256 } from "./hashing.ts";
 import { concatBytes, uint64BE } from "../store/bytes.ts";
 import { signVote, voteSignBytes, type ValidatorKey } from "./validator-key.ts";
 import type { BlockRecord, BlockResultsRecord, NodeEvent, TxRecord } from "./types.ts";
-import { txHash } from "../tx.ts";
 
 export interface EngineOptions {
   blockTimeMs: number;
@@ -147,7 +146,7 @@ export class BlockEngine {
       const t = prev.header.time!;
       time = t.nanos + 1_000_000 < 1_000_000_000 ? { seconds: t.seconds, nanos: t.nanos + 1_000_000 } : { seconds: t.seconds + 1n, nanos: 0 };
     }
-    const txs = this.mempool.reap(this.options.maxBlockBytes, this.options.maxBlockGas);
+    const { txs, hashes } = this.mempool.reap(this.options.maxBlockBytes, this.options.maxBlockGas);
     const lastCommit: Commit = prev
       ? this.commitFor(prev)
       : { height: 0n, round: 0, blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } }, signatures: [] };
@@ -159,7 +158,7 @@ export class BlockEngine {
       time,
       lastBlockId: lastCommit.blockId!,
       lastCommitHash: merkleRoot(lastCommit.signatures.map((s) => s.signature)),
-      dataHash: merkleRoot(txs.map((t) => txHash(t))),
+      dataHash: merkleRoot(hashes),
       validatorsHash,
       nextValidatorsHash: validatorsHash,
       consensusHash: this.options.consensusParamsHash,
@@ -190,12 +189,12 @@ export class BlockEngine {
       validatorUpdates: response.validatorUpdates,
       appHash: response.appHash,
     };
-    await this.app.commit(this.store.blockOps(block, results));
+    await this.app.commit(this.store.blockOps(block, results, hashes));
     this.store.committed(block);
     this.lastBlock = block;
     this.lastResultsHash = resultsHash(response.txResults);
-    this.mempool.update(txs);
-    const records: TxRecord[] = txs.map((tx, index) => ({ hash: txHash(tx), height, index, tx, result: response.txResults[index]! }));
+    this.mempool.update(hashes);
+    const records: TxRecord[] = txs.map((tx, index) => ({ hash: hashes[index]!, height, index, tx, result: response.txResults[index]! }));
     this.hooks.onBlock(block, results, records);
     if (txs.length > 0) this.log.info({ height: Number(height), txs: txs.length }, "committed block");
   }

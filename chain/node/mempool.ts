@@ -4,6 +4,7 @@
 import type { ResponseCheckTx } from "cosmjs-types/tendermint/abci/types";
 import { ResponseCheckTx as ResponseCheckTxCodec } from "cosmjs-types/tendermint/abci/types";
 import { SdkErrors } from "../framework/errors.ts";
+import { keyToString } from "../store/bytes.ts";
 import { txHash } from "../tx.ts";
 
 export interface MempoolLimits {
@@ -16,11 +17,18 @@ export const defaultMempoolLimits: MempoolLimits = { maxTxs: 20_000, maxBytes: 1
 
 interface Entry {
   tx: Uint8Array;
+  hash: Uint8Array;
   gasWanted: bigint;
 }
 
 export interface CheckTxFn {
-  (tx: Uint8Array, recheck: boolean): ResponseCheckTx;
+  (tx: Uint8Array, recheck: boolean, hash: Uint8Array): ResponseCheckTx;
+}
+
+/** Txs reaped for a block, with their hashes (each tx is hashed once, on admission). */
+export interface Reaped {
+  txs: Uint8Array[];
+  hashes: Uint8Array[];
 }
 
 export class Mempool {
@@ -40,25 +48,25 @@ export class Mempool {
     return this.bytes;
   }
 
-  add(tx: Uint8Array): ResponseCheckTx {
+  add(tx: Uint8Array, hash: Uint8Array = txHash(tx)): ResponseCheckTx {
     if (tx.length > this.limits.maxTxBytes) return reject(SdkErrors.TxTooLarge.wrap(`tx of ${tx.length} bytes exceeds the mempool limit of ${this.limits.maxTxBytes}`));
-    const key = Buffer.from(txHash(tx)).toString("latin1");
+    const key = keyToString(hash);
     // Only txs still pending are duplicates; a replay of a committed tx reaches CheckTx and fails
     // on its sequence (code 32), as on a Cosmos SDK chain.
     if (this.entries.has(key)) return reject(SdkErrors.TxInMempoolCache.wrap(""));
     if (this.entries.size >= this.limits.maxTxs || this.bytes + tx.length > this.limits.maxBytes) {
       return reject(SdkErrors.MempoolIsFull.wrap(`mempool holds ${this.entries.size} txs (${this.bytes} bytes)`));
     }
-    const res = this.checkTx(tx, false);
+    const res = this.checkTx(tx, false, hash);
     if (res.code !== 0) return res;
-    this.entries.set(key, { tx, gasWanted: res.gasWanted });
+    this.entries.set(key, { tx, hash, gasWanted: res.gasWanted });
     this.bytes += tx.length;
     return res;
   }
 
   /** Txs for the next block, in order, within the byte and gas limits. */
-  reap(maxBytes: number, maxGas: bigint): Uint8Array[] {
-    const out: Uint8Array[] = [];
+  reap(maxBytes: number, maxGas: bigint): Reaped {
+    const out: Reaped = { txs: [], hashes: [] };
     let bytes = 0;
     let gas = 0n;
     for (const e of this.entries.values()) {
@@ -66,15 +74,16 @@ export class Mempool {
       if (maxGas > 0n && gas + e.gasWanted > maxGas) break;
       bytes += e.tx.length;
       gas += e.gasWanted;
-      out.push(e.tx);
+      out.txs.push(e.tx);
+      out.hashes.push(e.hash);
     }
     return out;
   }
 
   /** After a commit: drop the block's txs, then recheck the rest against the new state. */
-  update(committed: Uint8Array[]): void {
-    for (const tx of committed) {
-      const key = Buffer.from(txHash(tx)).toString("latin1");
+  update(committedHashes: Uint8Array[]): void {
+    for (const hash of committedHashes) {
+      const key = keyToString(hash);
       const e = this.entries.get(key);
       if (e) {
         this.entries.delete(key);
@@ -82,7 +91,7 @@ export class Mempool {
       }
     }
     for (const [key, e] of [...this.entries]) {
-      const res = this.checkTx(e.tx, true);
+      const res = this.checkTx(e.tx, true, e.hash);
       if (res.code !== 0) {
         this.entries.delete(key);
         this.bytes -= e.tx.length;

@@ -12,6 +12,7 @@ import { toHex } from "../store/bytes.ts";
 import { BlockStore } from "./blockstore.ts";
 import { SignaturePool } from "./sigpool.ts";
 import { Mempool } from "./mempool.ts";
+import { txHash } from "../tx.ts";
 import { BlockEngine, newBlockEvent, txEvent, type EngineApp } from "./engine.ts";
 import { startAbciLoopback, type AbciLoopback } from "../abci/loopback.ts";
 import { consensusParamsHash, initChainRequest, readGenesis, type GenesisDoc } from "./genesis.ts";
@@ -95,7 +96,7 @@ export class Node implements NodeView {
       }
       const store = new BlockStore(db);
       await store.load();
-      const mempool = new Mempool((tx, recheck) => app.checkTxSync(tx, recheck));
+      const mempool = new Mempool((tx, recheck, hash) => app.checkTxSync(tx, recheck, hash));
       const node = new Node(app, db, store, mempool, undefined, genesis, key, options, log);
       return node;
     } catch (err) {
@@ -240,18 +241,18 @@ export class Node implements NodeView {
   abciQuery(path: string, data: Uint8Array, height: bigint, prove: boolean): ResponseQuery {
     return this.app.querySync({ path, data, height, prove });
   }
-  async broadcastTx(tx: Uint8Array): Promise<ResponseCheckTx> {
+  async broadcastTx(tx: Uint8Array, hash: Uint8Array = txHash(tx)): Promise<ResponseCheckTx> {
     // Signatures are verified on the pool's threads while earlier txs are admitted; admission
     // itself stays in arrival order so one sender's sequence order is kept.
-    const checks = this.sigPool ? this.app.signatureChecks(tx) : undefined;
-    const verified = checks && this.sigPool ? this.sigPool.verify(checks) : undefined;
+    const prepared = this.sigPool ? this.app.signatureChecks(tx, hash) : undefined;
+    const verified = prepared && this.sigPool ? this.sigPool.verify(prepared.checks) : undefined;
     const previous = this.admission;
     let release!: () => void;
     this.admission = new Promise<void>((r) => (release = r));
     try {
-      if (verified && checks) this.app.markSignaturesVerified(checks, await verified);
+      if (verified && prepared) this.app.markSignaturesVerified(prepared.keys, await verified);
       await previous;
-      const res = this.mempool.add(tx);
+      const res = this.mempool.add(tx, hash);
       this.mempoolGauge.set(this.mempool.size);
       return res;
     } finally {

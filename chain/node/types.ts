@@ -80,8 +80,8 @@ export interface NodeView {
   validatorSelf(): ValidatorInfo;
   abciInfo(): ResponseInfo;
   abciQuery(path: string, data: Uint8Array, height: bigint, prove: boolean): ResponseQuery;
-  /** CheckTx then mempool admission. */
-  broadcastTx(tx: Uint8Array): Promise<ResponseCheckTx>;
+  /** CheckTx then mempool admission; `hash` is the tx's hash when the caller has it already. */
+  broadcastTx(tx: Uint8Array, hash?: Uint8Array): Promise<ResponseCheckTx>;
   /** Resolves with the committed tx or undefined after timeoutMs. */
   waitForTx(hash: Uint8Array, timeoutMs: number): Promise<TxRecord | undefined>;
   unconfirmedTxs(limit: number): { count: number; total: number; totalBytes: number; txs: Uint8Array[] };

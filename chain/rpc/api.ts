@@ -1,7 +1,6 @@
 // The Cosmos REST API (grpc-gateway JSON: snake_case proto names, int64 as strings, bytes base64,
 // enums by name) for bank/auth/tx/blocks, answered through ABCI queries on the NodeView, plus
 // Prometheus /metrics. Errors are grpc-gateway's `{code, message, details}` with its HTTP status.
-import { createHash } from "node:crypto";
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { Registry, collectDefaultMetrics } from "prom-client";
@@ -33,6 +32,7 @@ import { ApiError, API_ERRORS, apiErrorFromAbci } from "./errors.js";
 import { registerModuleRoutes } from "./routes-modules.ts";
 import { BLOCK_PROTOCOL, COMETBFT_VERSION, P2P_PROTOCOL, base64, hex, type JsonObject, type JsonValue } from "./json.js";
 import { PAGINATION_PROPERTIES, pageRequest, type PaginationQuery } from "./pagination.ts";
+import { txHash } from "../tx.ts";
 
 /** How a message type (by type URL) is decoded and printed in tx JSON. */
 export interface MessageCodec {
@@ -159,9 +159,6 @@ const ADDRESS_PARAMS = {
   properties: { address: { type: "string", minLength: 1 } },
 } as const;
 
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(bytes).digest());
-}
 
 function decodeBase64Field(value: string, field: string): Uint8Array {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw new ApiError("INVALID_ARGUMENT", `${field} must be base64`);
@@ -448,15 +445,15 @@ export function buildApiServer(view: NodeView, options: ApiServerOptions): Fasti
     async (request) => {
       const tx = decodeBase64Field(request.body.tx_bytes, "tx_bytes");
       const mode = request.body.mode ?? "BROADCAST_MODE_SYNC";
-      const hash = sha256(tx);
+      const hash = txHash(tx);
       if (mode === "BROADCAST_MODE_ASYNC" || mode === 3) {
-        view.broadcastTx(tx).catch((err: unknown) => log.warn({ hash: hex(hash), err }, "async broadcast failed"));
+        view.broadcastTx(tx, hash).catch((err: unknown) => log.warn({ hash: hex(hash), err }, "async broadcast failed"));
         return { tx_response: broadcastResponse(hash, { code: 0, codespace: "", log: "", info: "", data: new Uint8Array(), gasWanted: 0n, gasUsed: 0n, events: [] }) };
       }
       if (mode !== "BROADCAST_MODE_SYNC" && mode !== 2) {
         throw new ApiError("INVALID_ARGUMENT", `unsupported broadcast mode ${JSON.stringify(mode)}; supported: BROADCAST_MODE_SYNC, BROADCAST_MODE_ASYNC`);
       }
-      return { tx_response: broadcastResponse(hash, await view.broadcastTx(tx)) };
+      return { tx_response: broadcastResponse(hash, await view.broadcastTx(tx, hash)) };
     },
   );
 

@@ -1,6 +1,5 @@
 // The CometBFT v0.38 RPC methods over a NodeView. Each method declares its param names (for
 // positional params and the GET-URI form) and returns the `result` object, ready to serialize.
-import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { NodeView, SearchOptions } from "../node/types.js";
 import { QuerySyntaxError } from "../node/query.js";
@@ -8,6 +7,7 @@ import { RpcError, internalError } from "./errors.js";
 import * as cmtjson from "./json.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import type { ParamReader } from "./params.js";
+import { txHash } from "../tx.ts";
 
 export interface MethodContext {
   view: NodeView;
@@ -24,9 +24,6 @@ const MAX_PER_PAGE = 100;
 const BLOCKCHAIN_MAX_METAS = 20n;
 const BROADCAST_COMMIT_TIMEOUT_MS = 10_000;
 
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(bytes).digest());
-}
 
 /** CometBFT's getHeight: absent or 0 → latest; otherwise within [earliest, latest]. */
 function resolveHeight(view: NodeView, params: ParamReader, name = "height"): bigint {
@@ -165,8 +162,8 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       params: ["tx"],
       async run(ctx, p) {
         const tx = p.bytesBase64("tx");
-        const check = await ctx.view.broadcastTx(tx);
-        return broadcastSyncResult(check, sha256(tx));
+        const hash = txHash(tx);
+        return broadcastSyncResult(await ctx.view.broadcastTx(tx, hash), hash);
       },
     },
   ],
@@ -176,8 +173,8 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       params: ["tx"],
       run(ctx, p) {
         const tx = p.bytesBase64("tx");
-        const hash = sha256(tx);
-        ctx.view.broadcastTx(tx).then(
+        const hash = txHash(tx);
+        ctx.view.broadcastTx(tx, hash).then(
           (check) => {
             if (check.code !== 0) ctx.log.debug({ hash: cmtjson.hex(hash), code: check.code, log: check.log }, "async tx rejected by CheckTx");
           },
@@ -193,8 +190,8 @@ export const RPC_METHODS: ReadonlyMap<string, RpcMethod> = new Map<string, RpcMe
       params: ["tx"],
       async run(ctx, p) {
         const tx = p.bytesBase64("tx");
-        const hash = sha256(tx);
-        const check = await ctx.view.broadcastTx(tx);
+        const hash = txHash(tx);
+        const check = await ctx.view.broadcastTx(tx, hash);
         if (check.code !== 0) {
           return {
             check_tx: cmtjson.execTxResult(check),
