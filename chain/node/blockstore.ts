@@ -12,15 +12,13 @@ import type { BlockRecord, BlockResultsRecord, SearchOptions, TxRecord } from ".
 const enc = new TextEncoder();
 const SEP = Uint8Array.of(0);
 
-const EMPTY = new Uint8Array();
-
-/** 'e' ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ position, built with one UTF-8 encode (this runs ~25 times per tx). */
-function eventKey(typeKey: string, value: string, pos: Uint8Array): Uint8Array {
-  const text = Buffer.from(`${typeKey}\u0000${value}\u0000`, "utf8");
-  const key = new Uint8Array(1 + text.length + pos.length);
-  key[0] = DbPrefix.event;
+/** 'v' ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ height, from "type.key\0value" with one UTF-8 encode. */
+function txEventKey(typeKeyValue: string, height: Uint8Array): Uint8Array {
+  const text = Buffer.from(`${typeKeyValue}\u0000`, "utf8");
+  const key = new Uint8Array(1 + text.length + height.length);
+  key[0] = DbPrefix.txEvent;
   key.set(text, 1);
-  key.set(pos, 1 + text.length);
+  key.set(height, 1 + text.length);
   return key;
 }
 
@@ -90,6 +88,9 @@ export class BlockStore {
       }).finish(),
     });
     const hb = uint64BE(h);
+    // The event index holds one entry per indexed (type.key, value) and height, listing the txs
+    // that carry it: most attributes (sender, fee, action, amount…) repeat across a block's txs.
+    const carriers = new Map<string, number[]>();
     for (let i = 0; i < block.txs.length; i++) {
       const tx = block.txs[i]!;
       const result = results.txResults[i]!;
@@ -99,9 +100,18 @@ export class BlockStore {
       for (const e of result.events) {
         for (const a of e.attributes) {
           if (!a.index) continue;
-          ops.push({ type: "put", key: eventKey(`${e.type}.${a.key}`, a.value, pos), value: EMPTY });
+          const k = `${e.type}.${a.key}\u0000${a.value}`;
+          const txs = carriers.get(k);
+          if (!txs) carriers.set(k, [i]);
+          else if (txs[txs.length - 1] !== i) txs.push(i);
         }
       }
+    }
+    for (const [k, txs] of carriers) {
+      const value = new Uint8Array(4 * txs.length);
+      const view = new DataView(value.buffer);
+      for (let j = 0; j < txs.length; j++) view.setUint32(4 * j, txs[j]!);
+      ops.push({ type: "put", key: txEventKey(k, hb), value });
     }
     for (const e of results.finalizeBlockEvents) {
       for (const a of e.attributes) {
@@ -165,9 +175,12 @@ export class BlockStore {
 
   /** Positions (height‖index) of txs with an indexed attribute `key` = `value`. */
   private async eventPositions(key: string, value: string): Promise<Uint8Array[]> {
-    const prefix = dbKey(DbPrefix.event, enc.encode(key), SEP, enc.encode(value), SEP);
+    const prefix = dbKey(DbPrefix.txEvent, enc.encode(key), SEP, enc.encode(value), SEP);
     const out: Uint8Array[] = [];
-    for await (const [k] of this.db.iterate(prefix)) out.push(k.slice(prefix.length));
+    for await (const [k, v] of this.db.iterate(prefix)) {
+      const height = k.subarray(prefix.length);
+      for (let j = 0; j + 4 <= v.length; j += 4) out.push(concatBytes(height, v.subarray(j, j + 4)));
+    }
     return out;
   }
 

@@ -13,7 +13,8 @@ export const DbPrefix = {
   results: 0x72, // 'r' + height → ResponseFinalizeBlock (tx results stored per tx)
   tx: 0x78, // 'x' + height + index → TxResult
   txHash: 0x74, // 't' + tx hash → height + index
-  event: 0x65, // 'e' + type.key + 0 + value + 0 + height + index → ''
+  // 0x65 'e' (one entry per tx and indexed attribute) is retired: txEvent replaces it
+  txEvent: 0x76, // 'v' + type.key + 0 + value + 0 + height → indexes (uint32 each) of the height's txs carrying it
   blockEvent: 0x45, // 'E' + type.key + 0 + value + 0 + height → ''
   meta: 0x6d, // 'm' + name → value
 } as const;
