@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createSampler, epochPermutation, sha256SingleBlock } from "../../worker/data/sampler.ts";
+import { sharedArray, type Dataset } from "../../worker/data/index.ts";
+import { createBatchAssembler, createBatchSource } from "../../worker/runtime/batch.ts";
+import type { InputSpec } from "../../worker/types.ts";
 
 test("sampler: published test vector (seed 42, n = 10, B = 4)", () => {
   const s = createSampler(42n, 10, 4);
@@ -113,4 +116,42 @@ test("sampler: epoch permutations equal the README algorithm written with node:c
   for (const [seed, epoch, n] of [[0n, 0n, 60000], [0xffffffffffffffffn, 0xfffffffffn, 1000], [42n, 3n, 2], [7n, 1n, 0x10001]] as const) {
     assert.deepEqual(epochPermutation(seed, epoch, n), reference(seed, epoch, n), `seed ${seed} epoch ${epoch} n ${n}`);
   }
+});
+
+test("batch source: the gather thread delivers the bytes of an in-place gather, step after step", async () => {
+  // A float32-target dataset on SharedArrayBuffers (as the loaders make them) and an int64 one.
+  const n = 37;
+  const x = sharedArray(Float32Array, n * 6);
+  x.forEach((_, i) => (x[i] = Math.fround(Math.sin(i))));
+  const classes = sharedArray(BigInt64Array, n);
+  classes.forEach((_, i) => (classes[i] = BigInt(i % 3)));
+  const targets = sharedArray(Float32Array, n * 2);
+  targets.forEach((_, i) => (targets[i] = i * 0.5));
+  const input = { name: "x", dtype: "float32" as const, dims: [-1, 6] };
+  const cases: [Dataset, InputSpec][] = [
+    [{ format: { features: { dtype: "float32", shape: [6] }, labels: { dtype: "int64", shape: [] }, classes: 3 }, samples: n, x, y: classes }, { name: "labels", dtype: "int64", dims: [-1] }],
+    [{ format: { features: { dtype: "float32", shape: [6] }, labels: { dtype: "float32", shape: [2] }, classes: 0 }, samples: n, x, y: targets }, { name: "labels", dtype: "float32", dims: [-1, 2] }],
+  ];
+  for (const [ds, labels] of cases) {
+    const sampler = createSampler(4n, n, 5);
+    const reference = createBatchAssembler(ds, input, labels, 5);
+    const threaded = await createBatchSource(ds, input, labels, sampler, true);
+    const inPlace = await createBatchSource(ds, input, labels, sampler, false);
+    assert.ok(threaded.threaded && !inPlace.threaded);
+    // 20 steps of 5 cross several epoch boundaries; a skipped step falls back to gathering in place.
+    for (const t of [0n, 1n, 2n, 3n, 5n, 6n, 7n, 8n, 9n, 10n, 11n, 12n, 13n, 14n, 15n, 16n, 17n, 18n, 19n, 20n]) {
+      const want = reference.gather(sampler.indices(t));
+      for (const got of [threaded.take(t, t + 1n), inPlace.take(t, t + 1n)]) {
+        assert.deepEqual(got.inputs.x?.data, want.inputs.x?.data, `features of step ${t}`);
+        assert.deepEqual(got.labels.data, want.labels.data, `labels of step ${t}`);
+      }
+    }
+    threaded.close();
+    inPlace.close();
+  }
+  // A dataset on ordinary buffers is gathered in place.
+  const plain = createSampler(1n, n, 5);
+  const ds = cases[0]?.[0] as Dataset;
+  const src = await createBatchSource({ ...ds, x: x.slice(), y: classes.slice() }, input, cases[0]?.[1] as InputSpec, plain, true);
+  assert.equal(src.threaded, false);
 });

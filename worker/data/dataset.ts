@@ -33,7 +33,11 @@ export interface DatasetManifest {
   shards: ShardEntry[];
 }
 
-/** A dataset in memory: all samples concatenated, row-major. */
+/**
+ * A dataset in memory: all samples concatenated, row-major. The loaders and importers allocate x
+ * and y on a SharedArrayBuffer so the training loop's gather thread reads them without a copy
+ * (onnxruntime-node refuses SharedArrayBuffer-backed tensors: copy rows out before feeding them).
+ */
 export interface Dataset {
   format: DatasetFormat;
   samples: number;
@@ -41,6 +45,11 @@ export interface Dataset {
   x: Float32Array;
   /** int64 [samples] or float32 [samples, k] */
   y: BigInt64Array | Float32Array;
+}
+
+/** A zeroed typed array of `length` elements on a SharedArrayBuffer (see Dataset). */
+export function sharedArray<T extends Float32Array | BigInt64Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT));
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -212,8 +221,8 @@ export function loadDataset(dir: string, expectedManifestHash?: string): LoadedD
   }
   const fs = featureSize(manifest.format);
   const ls = labelSize(manifest.format);
-  const x = new Float32Array(manifest.samples * fs);
-  const y = manifest.format.labels.dtype === "int64" ? new BigInt64Array(manifest.samples) : new Float32Array(manifest.samples * ls);
+  const x = sharedArray(Float32Array, manifest.samples * fs);
+  const y = manifest.format.labels.dtype === "int64" ? sharedArray(BigInt64Array, manifest.samples) : sharedArray(Float32Array, manifest.samples * ls);
   let at = 0;
   manifest.shards.forEach((entry, i) => {
     const file = join(dir, shardFileName(entry.sha256));

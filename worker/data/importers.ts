@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Dataset, DatasetFormat } from "./dataset.ts";
-import { checkDataset } from "./dataset.ts";
+import { checkDataset, sharedArray } from "./dataset.ts";
 
 export interface NumericArray {
   dims: number[];
@@ -82,12 +82,13 @@ export function parseNpy(bytes: Uint8Array, what = "NPY file"): NumericArray {
 }
 
 function toFeatures(a: NumericArray, normalizeUint8: boolean): Float32Array {
+  const out = sharedArray(Float32Array, a.data.length);
   if (a.uint8 && normalizeUint8) {
-    const out = new Float32Array(a.data.length);
     for (let i = 0; i < out.length; i++) out[i] = (a.data[i] as number) / 255;
-    return out;
+  } else {
+    out.set(a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as ArrayLike<number>));
   }
-  return Float32Array.from(a.data as ArrayLike<number>);
+  return out;
 }
 
 /** Build a dataset from a features array [n, ...] and a labels array [n] (classes) or [n, k]. */
@@ -100,7 +101,7 @@ export function datasetFromArrays(features: NumericArray, labels: NumericArray, 
   let format: DatasetFormat;
   let y: BigInt64Array | Float32Array;
   if (labels.integer && labels.dims.length === 1) {
-    y = new BigInt64Array(n);
+    y = sharedArray(BigInt64Array, n);
     let max = 0;
     for (let i = 0; i < n; i++) {
       const v = Number(labels.data[i]);
@@ -112,7 +113,8 @@ export function datasetFromArrays(features: NumericArray, labels: NumericArray, 
     format = { features: { dtype: "float32", shape: features.dims.slice(1) }, labels: { dtype: "int64", shape: [] }, classes };
   } else {
     const k = labels.dims.length === 1 ? 1 : labels.dims.slice(1).reduce((a, b) => a * b, 1);
-    y = Float32Array.from(labels.data as ArrayLike<number>);
+    y = sharedArray(Float32Array, labels.data.length);
+    y.set(labels.data instanceof Float32Array ? labels.data : Float32Array.from(labels.data as ArrayLike<number>));
     format = { features: { dtype: "float32", shape: features.dims.slice(1) }, labels: { dtype: "float32", shape: [k] }, classes: 0 };
   }
   const ds: Dataset = { format, samples: n, x, y };

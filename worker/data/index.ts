@@ -15,6 +15,7 @@ export {
   writeDataset,
   loadDataset,
   takeSamples,
+  sharedArray,
 } from "./dataset.ts";
 export type { Dataset, DatasetFormat, DatasetManifest, LoadedDataset, ShardEntry } from "./dataset.ts";
 export { parseIdx, parseNpy, datasetFromArrays, mnistDataDir, importMnist, importIdx, importNpy, importCsv, importCsvText } from "./importers.ts";

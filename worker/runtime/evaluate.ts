@@ -42,7 +42,8 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
     for (let begin = 0; begin < o.dataset.samples; begin += bs) {
       const end = Math.min(o.dataset.samples, begin + bs);
       const n = end - begin;
-      feeds[o.input.name] = new ort.Tensor("float32", o.dataset.x.subarray(begin * fs, end * fs), [n, ...sampleDims]);
+      // Copied out: dataset arrays live on a SharedArrayBuffer, which ORT does not take as input.
+      feeds[o.input.name] = new ort.Tensor("float32", o.dataset.x.slice(begin * fs, end * fs), [n, ...sampleDims]);
       const out = (await session.run(feeds))[o.output];
       if (out === undefined) throw new Error(`forward graph has no output ${o.output}`);
       const pred = out.data as Float32Array;

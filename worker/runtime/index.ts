@@ -4,8 +4,8 @@ export { ORT_VERSION, defaultProfile, checkProfileShape, checkProfileVersion, cr
 export type { DeviceSession, SessionOpts, VersionPolicy, WarnFn } from "./device.ts";
 export { createStepRunner } from "./runner.ts";
 export type { StepBatch, StepGraphSpec, StepRunner } from "./runner.ts";
-export { createBatchAssembler, checkCompatible } from "./batch.ts";
-export type { BatchAssembler } from "./batch.ts";
+export { createBatchAssembler, createBatchSource, checkCompatible } from "./batch.ts";
+export type { BatchAssembler, BatchSource } from "./batch.ts";
 export { trainSteps } from "./train.ts";
 export type { TrainOptions, TrainResult } from "./train.ts";
 export { evaluate } from "./evaluate.ts";

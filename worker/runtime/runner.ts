@@ -1,7 +1,6 @@
-// The step runner: one optimizer step = one session.run of the step graph. Parameters and
-// optimizer state live in two runner-owned sets of ORT tensors that swap roles each step
-// (outputs are written into pre-allocated buffers), so the steady state allocates nothing but the
-// batch's tensor wrappers and copies nothing but the batch.
+// The step runner: one optimizer step = one session.run of the step graph. ORT's `<name>.next`
+// output tensors become the next step's state (no copy); step, lr and batch tensors are wrapped
+// once and refilled, so per step the runner itself allocates only what ORT returns.
 import * as ort from "onnxruntime-node";
 import type { Float32Tensor, InputSpec, NumericsProfile, Tensor } from "../types.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint.ts";

@@ -3,7 +3,8 @@
 import type { Dataset } from "../data/dataset.ts";
 import { createSampler, type MinibatchSampler } from "../data/sampler.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint.ts";
-import { createBatchAssembler } from "./batch.ts";
+import { availableParallelism } from "node:os";
+import { createBatchSource } from "./batch.ts";
 import type { StepGraphSpec, StepRunner } from "./runner.ts";
 
 export interface TrainOptions {
@@ -37,18 +38,24 @@ export async function trainSteps(o: TrainOptions): Promise<TrainResult> {
   if (sampler.seed !== o.seed || sampler.datasetSize !== o.dataset.samples || sampler.batchSize !== o.batchSize) {
     throw new Error(`sampler is for (seed ${sampler.seed}, n ${sampler.datasetSize}, B ${sampler.batchSize}); training needs (${o.seed}, ${o.dataset.samples}, ${o.batchSize})`);
   }
-  const assembler = createBatchAssembler(o.dataset, o.spec.inputs[0] as StepGraphSpec["inputs"][number], o.spec.labels, o.batchSize);
-  const indices = new Uint32Array(o.batchSize);
+  // Gather the next step's batch on another thread while this one is inside session.run (which
+  // computes on the calling thread) — when a core is left over by the session's intra-op threads.
+  const p = o.runner.profile;
+  const background = p.executionProvider === "cuda" || availableParallelism() > p.intraOpThreads;
+  const source = await createBatchSource(o.dataset, o.spec.inputs[0] as StepGraphSpec["inputs"][number], o.spec.labels, sampler, background);
   const losses = new Float32Array(o.steps);
-  for (let i = 0; i < o.steps; i++) {
-    const t = o.runner.step;
-    sampler.indices(t, indices);
-    const loss = await o.runner.run(assembler.gather(indices), o.lr);
-    losses[i] = loss;
-    o.onStep?.(t + 1n, loss);
-    if (o.checkpointEvery !== undefined && o.onCheckpoint !== undefined && (t + 1n) % BigInt(o.checkpointEvery) === 0n) {
-      await o.onCheckpoint(o.runner.snapshot());
+  try {
+    for (let i = 0; i < o.steps; i++) {
+      const t = o.runner.step;
+      const loss = await o.runner.run(source.take(t, i + 1 < o.steps ? t + 1n : undefined), o.lr);
+      losses[i] = loss;
+      o.onStep?.(t + 1n, loss);
+      if (o.checkpointEvery !== undefined && o.onCheckpoint !== undefined && (t + 1n) % BigInt(o.checkpointEvery) === 0n) {
+        await o.onCheckpoint(o.runner.snapshot());
+      }
     }
+  } finally {
+    source.close();
   }
   return { losses, final: o.runner.snapshot() };
 }
