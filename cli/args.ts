@@ -1,5 +1,7 @@
 // Command-line flags, simd-style: `--name value`, `--name=value`, boolean `--name`/`-y`; an
 // unknown flag is an error naming the flags the command takes.
+import { defaultHome } from "../chain/node/config.ts";
+
 export type FlagKind = "string" | "boolean";
 
 export interface ParsedFlags {
@@ -78,4 +80,9 @@ export function printResult(f: ParsedFlags, json: unknown, human: string): void 
   if (output !== "json" && output !== "text") throw new Error(`--output ${output}; expected text or json`);
   if (output === "json") sink(JSON.stringify(json, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
   else sink(human + "\n");
+}
+
+/** The node home: --home, else ~/.trainchain. */
+export function homeOf(f: ParsedFlags): string {
+  return flagString(f, "home") ?? defaultHome();
 }

@@ -6,6 +6,9 @@ import type { EncodeObject, Registry } from "@cosmjs/proto-signing";
 import { flagString, type ParsedFlags } from "./args.ts";
 import type { Keyring } from "./keyring.ts";
 
+/** How often a broadcast tx is looked up until it is in a block (CosmJS polls every 3 s by default). */
+export const BROADCAST_POLL_MS = 250;
+
 export const DEFAULT_NODE = "http://127.0.0.1:26657";
 
 export function nodeUrl(f: ParsedFlags): string {
@@ -77,7 +80,7 @@ export async function signAndBroadcast(
   const address = account!.address;
   let client: SigningStargateClient;
   try {
-    client = await SigningStargateClient.connectWithSigner(url, wallet, registry ? { registry } : {});
+    client = await SigningStargateClient.connectWithSigner(url, wallet, { broadcastPollIntervalMs: BROADCAST_POLL_MS, ...(registry ? { registry } : {}) });
   } catch (err) {
     throw new Error(`cannot reach the node at ${url}: ${(err as Error).message}`);
   }

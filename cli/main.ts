@@ -1,6 +1,4 @@
 // The `trainchain` command: dispatches to subcommands; any error is one line on stderr, exit 1.
-import { cometbftCommand, genesisCommand, initCommand, keysCommand, startCommand, statusCommand } from "./commands/chain.ts";
-import { queryCommand, txCommand } from "./commands/txquery.ts";
 
 const USAGE = `usage: trainchain <command> [args] [flags]
 
@@ -32,15 +30,15 @@ global flags: --home DIR (default ~/.trainchain), --node URL, --output text|json
 type Command = (argv: string[]) => Promise<void>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  init: async () => initCommand,
-  keys: async () => keysCommand,
-  genesis: async () => genesisCommand,
-  start: async () => startCommand,
-  status: async () => statusCommand,
-  cometbft: async () => cometbftCommand,
-  tx: async () => txCommand,
-  query: async () => queryCommand,
-  q: async () => queryCommand,
+  init: async () => (await import("./commands/chain.ts")).initCommand,
+  keys: async () => (await import("./commands/chain.ts")).keysCommand,
+  genesis: async () => (await import("./commands/chain.ts")).genesisCommand,
+  start: async () => (await import("./commands/chain.ts")).startCommand,
+  status: async () => (await import("./commands/chain.ts")).statusCommand,
+  cometbft: async () => (await import("./commands/chain.ts")).cometbftCommand,
+  tx: async () => (await import("./commands/txquery.ts")).txCommand,
+  query: async () => (await import("./commands/txquery.ts")).queryCommand,
+  q: async () => (await import("./commands/txquery.ts")).queryCommand,
   model: async () => (await import("./commands/model.ts")).modelCommand,
   blobd: async () => (await import("./commands/blobd.ts")).blobdCommand,
   task: async () => (await import("./commands/task-high.ts")).taskCommand,

@@ -1,9 +1,9 @@
 // Node commands: init, keys, genesis, start (embedded engine or --abci for CometBFT), status, cometbft export.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { pino, type Logger } from "pino";
-import { flagBool, flagString, parseFlags, positionals, printResult, requireFlag, type ParsedFlags } from "../args.ts";
+import { flagBool, flagString, homeOf, parseFlags, positionals, printResult, requireFlag } from "../args.ts";
 import { Keyring } from "../keyring.ts";
-import { defaultAppConfig, defaultHome, homePaths, parseDuration, parseGasPrices, parseListenAddress, type AppConfig } from "../../chain/node/config.ts";
+import { defaultAppConfig, homePaths, parseDuration, parseGasPrices, parseListenAddress, type AppConfig } from "../../chain/node/config.ts";
 import { defaultConsensusParams, readGenesis, validateChainId, writeGenesis, type GenesisDoc } from "../../chain/node/genesis.ts";
 import { generateValidatorKey, readValidatorKey, writeValidatorKey } from "../../chain/node/validator-key.ts";
 import { parseCoinsString } from "../../chain/framework/coins.ts";
@@ -19,10 +19,6 @@ import { serveAbci } from "../../chain/abci/serve.ts";
 import { exportCometbftHome } from "../../chain/abci/cometbft.ts";
 import { nodeBlobRoutes } from "../../chain/blobs/index.ts";
 import { parseByteSize } from "./blobd.ts";
-
-export function homeOf(f: ParsedFlags): string {
-  return flagString(f, "home") ?? defaultHome();
-}
 
 export async function initCommand(argv: string[]): Promise<void> {
   const f = parseFlags(argv, { "chain-id": "string", home: "string", overwrite: "boolean", output: "string", o: "string" }, "init");

@@ -15,10 +15,9 @@ import { createTrainchainQueries, datasetJson, trainchainRegistry, type DatasetJ
 import { checkManifest, manifestHash, MANIFEST_FILE } from "../../worker/data/index.ts";
 import { BlobClient, DEFAULT_BLOB_BASE, uploadDatasetDir } from "../../worker/blob/index.ts";
 import { prepareMnist } from "../../worker/devnet/mnist.ts";
-import { flagBool, flagString, parseFlags, positionals, printResult, type FlagKind, type ParsedFlags } from "../args.ts";
+import { flagBool, flagString, parseFlags, positionals, printResult, type FlagKind, type ParsedFlags, homeOf } from "../args.ts";
 import { connectComet, signAndBroadcast, txFlagSpec, txResponseJson } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 
 const REGISTER_USAGE =
   "trainchain dataset register [DIR | --mnist] [--blobs URL] --name N --manifest-hash HEX --samples N --feature-shape 784 --classes 10 [--feature-dtype float32] [--label-dtype int64] [--royalty-bps 100] [--uri U]… [--license L] [--allowlist] --from KEY";

@@ -19,9 +19,10 @@ import { TaskStatus } from "../../proto/trainchain/training_task/v1/generated.ts
 import { BlobClient } from "../../worker/blob/index.ts";
 import { loadDataset } from "../../worker/data/index.ts";
 import { defaultProfile, evaluate } from "../../worker/runtime/index.ts";
-import { startWorker, type WorkerHandle, type WorkerProgress } from "../../worker/miner/index.ts";
-import { startVerifier, type VerifierHandle } from "../../worker/verifier/index.ts";
+import { ArtifactStore, homeCacheDir, toHex } from "../../worker/proof/artifacts.ts";
+import { spawnRole, type RoleProcess } from "./devnet-roles.ts";
 import { flagString, parseFlags, positionals, printResult, withResultSink } from "../args.ts";
+import { BROADCAST_POLL_MS } from "../client.ts";
 import { Keyring } from "../keyring.ts";
 import { genesisCommand, initCommand } from "./chain.ts";
 import { datasetRegister } from "./dataset.ts";
@@ -36,7 +37,7 @@ export interface DevnetOptions {
   rpcLaddr?: string;
   apiLaddr?: string;
   blockTimeMs?: number;
-  /** The task; defaults are the main devnet's (4 × 240 steps of mlp:784-128-10, k = 40, s = 3). */
+  /** The task; defaults are the main devnet's (6 × 6400 steps of mlp:784-512-256-10, k = 160, s = 3). */
   task?: Partial<Omit<CreateTaskParams, "datasetId">>;
   royaltyBps?: number;
   /** Genesis overrides of the reward params (e.g. emission_per_block 0 for exact accounting). */
@@ -81,28 +82,41 @@ export interface DevnetSummary {
   fees: Record<DevnetRole, string>;
   genesis: { reward_params: Record<string, unknown>; training_task_params: Record<string, unknown> };
   wall_seconds: number;
-  /** Worker wall time spent training (steps, checkpoint encoding/hashing), summed over workers. */
+  /** Worker time spent running the steps of accepted segments (each trained once, in order). */
   training_seconds: number;
 }
 
 const DENOM = "utrain";
+
+/** What a worker's log line says it is doing. */
+const WORKER_PHASES: Record<string, string> = {
+  "worker started": "started",
+  "fetching dataset shard": "fetching data",
+  "segment claimed": "claimed",
+  "interval checkpoint": "training",
+  "proof submitted": "submitted",
+  "proof accepted": "accepted",
+  "task is no longer open; worker done": "done",
+};
 const GAS_PRICE = "0.025utrain";
 
 const DEFAULT_TASK: Omit<CreateTaskParams, "datasetId"> = {
-  arch: "mlp:784-128-10",
+  arch: "mlp:784-512-256-10",
   loss: "cross_entropy",
   optimizer: "sgd",
   learningRate: "0.1",
   batchSize: 64,
-  segmentSteps: 240n,
-  checkpointInterval: 40n,
-  totalSegments: 4n,
+  // 6 segments × 6400 steps ≈ 41 epochs of MNIST; m = 40 interval checkpoints per segment, s = 3 of
+  // them replayed by the verifier = 7.5 % of the training compute
+  segmentSteps: 6400n,
+  checkpointInterval: 160n,
+  totalSegments: 6n,
   samplesPerSegment: 3,
   rewardPerSegment: "1000000utrain",
   workerBond: "500000utrain",
   tolerancePpb: 0n,
-  verifyWindow: 20n,
-  claimTimeout: 100n,
+  verifyWindow: 40n,
+  claimTimeout: 400n,
   seed: 1n,
   threads: 1,
 };
@@ -144,7 +158,8 @@ function amountOf(coins: string | undefined): bigint {
 /** Runs the devnet to the end (task COMPLETED, model evaluated) and shuts everything down. */
 export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
   const started = performance.now();
-  let trainingMs = 0;
+  // how long the steps of each submitted segment took, by "worker/segment"
+  const trainingMsBy = new Map<string, number>();
   const log = o.log;
   const status = o.onStatus ?? ((): void => undefined);
   const chainId = o.chainId ?? "trainchain-devnet";
@@ -228,8 +243,8 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     onEvents(ev.results.finalizeBlockEvents);
     for (const r of ev.results.txResults) onEvents(r.events);
   });
-  const workers: WorkerHandle[] = [];
-  let verifier: VerifierHandle | undefined;
+  const workers: RoleProcess[] = [];
+  let verifier: RoleProcess | undefined;
   let queries: TaskQueries | undefined;
   let stargate: StargateClient | undefined;
   let creatorClient: SigningStargateClient | undefined;
@@ -245,7 +260,31 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     for (const role of DEVNET_ROLES) before[role] = await balance(addresses[role]);
     queries = await TaskQueries.connect(rpc);
 
-    // 3. MNIST registered by the data owner, through `trainchain dataset register --mnist`
+    // 3. the validator's verifier and two workers, each its own `trainchain … start` process, started
+    // now so they boot while the data and the task are prepared; they share the home's
+    // content-addressed artifact cache
+    const intervals = (taskParams.segmentSteps ?? 1n) / (taskParams.checkpointInterval ?? 1n);
+    const roleArgs = ["--home", home, "--keyring-backend", "test", "--node", rpc, "--blobs", api];
+    const lastLoss: { value?: number } = {};
+    const phases = new Map<string, string>();
+    const validatorRole = spawnRole("validator", ["verifier", "start", "--from", "validator", ...roleArgs, "--log-level", "info"], log, () => undefined);
+    verifier = validatorRole;
+    for (const role of ["worker1", "worker2"] as const) {
+      workers.push(
+        spawnRole(role, ["worker", "start", "--from", role, ...roleArgs, "--log-level", "debug"], log, (r) => {
+          const segment = r.segment as string | undefined;
+          if (r.msg === "proof submitted") {
+            trainingMsBy.set(`${addresses[role]}/${segment}`, Number(r.trainingMs ?? 0));
+            if (r.lossMicro !== undefined) lastLoss.value = Number(r.lossMicro) / 1e6;
+          }
+          const phase = WORKER_PHASES[String(r.msg)];
+          if (phase !== undefined) phases.set(role, `${phase}${segment !== undefined ? ` segment ${segment}` : ""}${r.interval !== undefined ? ` interval ${Number(r.interval) + 1}/${intervals}` : ""}`);
+        }),
+      );
+    }
+    status("verifier (validator) and 2 workers starting");
+
+    // 4. MNIST registered by the data owner, through `trainchain dataset register --mnist`
     status("importing MNIST and uploading it to the blob store …");
     const registered = await quietly(() =>
       datasetRegister([
@@ -258,9 +297,15 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     status(`dataset ${datasetId} (MNIST train, 60000 samples, ${(reg.uploaded_bytes / 1e6).toFixed(0)} MB in the blob store) registered by data-owner`);
     checkAbort();
 
-    // 4. the task, through the `task create` core
+    // the roles' shared artifact cache gets the dataset from the blob store once, before any role needs it
+    const onChain = await queries.dataset(datasetId);
+    if (!onChain) throw new Error(`dataset ${datasetId} is not on the chain after its registration`);
+    await new ArtifactStore(api, homeCacheDir(home), log).dataset(toHex(onChain.manifestHash), onChain.uris);
+    status("dataset fetched into the roles' artifact cache");
+
+    // 5. the task, through the `task create` core
     const creatorWallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonics.creator, { prefix: BECH32_PREFIX });
-    creatorClient = await SigningStargateClient.connectWithSigner(rpc, creatorWallet, { registry: trainchainRegistry(), gasPrice: GasPrice.fromString(GAS_PRICE) });
+    creatorClient = await SigningStargateClient.connectWithSigner(rpc, creatorWallet, { registry: trainchainRegistry(), gasPrice: GasPrice.fromString(GAS_PRICE), broadcastPollIntervalMs: BROADCAST_POLL_MS });
     const client = creatorClient;
     const created = await createTaskFromModel(
       { ...taskParams, datasetId },
@@ -274,42 +319,6 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     );
     checkAbort();
 
-    // 5. the validator's verifier and two workers
-    verifier = startVerifier({ rpc, blobBase: api, mnemonic: mnemonics.validator, log: log.child({ role: "validator" }), cacheDir: join(home, "cache", "verifier") });
-    await verifier.ready;
-    let lastLoss: number | undefined;
-    const phases = new Map<string, string>();
-    // wall time each worker spends in its "training" phase (steps + interval checkpoints)
-    const trainingSince = new Map<string, number>();
-    for (const role of ["worker1", "worker2"] as const) {
-      workers.push(
-        startWorker({
-          rpc,
-          blobBase: api,
-          mnemonic: mnemonics[role],
-          taskId,
-          log: log.child({ role }),
-          cacheDir: join(home, "cache", role),
-          onProgress: (e: WorkerProgress) => {
-            const since = trainingSince.get(role);
-            if (e.phase === "training" && since === undefined) trainingSince.set(role, performance.now());
-            if (e.phase !== "training" && since !== undefined) {
-              trainingMs += performance.now() - since;
-              trainingSince.delete(role);
-            }
-            if (e.loss !== undefined && Number.isFinite(e.loss)) lastLoss = e.loss;
-            phases.set(role, e.segment !== undefined ? `${e.phase} segment ${e.segment}${e.step !== undefined ? ` step ${e.step}/${e.steps ?? "?"}` : ""}` : e.phase);
-          },
-        }),
-      );
-    }
-    const workerErrors: string[] = [];
-    workers.forEach((w, i) => w.done.catch((err: Error) => {
-      log.error({ worker: i + 1, err: err.message }, "worker failed");
-      workerErrors.push(`worker${i + 1}: ${err.message}`);
-    }));
-    verifier.done.catch((err: Error) => log.error({ err: err.message }, "verifier failed"));
-    status("verifier (validator) and 2 workers started");
 
     // 6. progress until COMPLETED
     const deadline = Date.now() + (o.timeoutMs ?? 9 * 60_000);
@@ -319,23 +328,23 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       checkAbort();
       const task = await queries.task(taskId);
       if (task.segmentsDone !== lastDone) {
-        if (task.segmentsDone > 0n) status(`segments accepted ${task.segmentsDone}/${total}${lastLoss !== undefined ? `, loss ${lastLoss.toFixed(4)}` : ""}`);
+        if (task.segmentsDone > 0n) status(`segments accepted ${task.segmentsDone}/${total}${lastLoss.value !== undefined ? `, loss ${lastLoss.value.toFixed(4)}` : ""}`);
         lastDone = task.segmentsDone;
       } else if (Date.now() - lastLine > 5000) {
-        status(`  … ${[...phases].map(([r, p]) => `${r}: ${p}`).join(", ")}${lastLoss !== undefined ? `; loss ${lastLoss.toFixed(4)}` : ""}`);
+        status(`  … ${[...phases].map(([r, p]) => `${r}: ${p}`).join(", ")}`);
         lastLine = Date.now();
       }
       if (task.status === TaskStatus.TASK_STATUS_COMPLETED) break;
       if (task.status === TaskStatus.TASK_STATUS_CANCELLED) throw new Error(`task ${taskId} was cancelled`);
-      if (workerErrors.length === workers.length) throw new Error(`both workers failed: ${workerErrors.join("; ")}`);
+      const failed: RoleProcess[] = [validatorRole, ...workers].filter((r) => r.exitCode() !== undefined && (r === validatorRole || r.exitCode() !== 0));
+      const why = (r: RoleProcess): string => `${r.role}: ${r.lastError() ?? `exited with code ${r.exitCode()}`}`;
+      if (failed.includes(validatorRole)) throw new Error(`the verifier stopped: ${why(validatorRole)}`);
+      if (failed.length === workers.length) throw new Error(`both workers failed: ${failed.map(why).join("; ")}`);
       if (Date.now() > deadline) throw new Error(`task ${taskId} not completed within ${Math.round((o.timeoutMs ?? 540_000) / 1000)} s (${task.segmentsDone}/${total} segments accepted)`);
       await sleep(500, o.signal);
     }
     status(`task ${taskId} COMPLETED`);
-    // a worker with a task id ends on its own once the task is completed
-    await Promise.all(workers.map((w) => w.stop()));
-    await verifier.stop();
-    verifier = undefined;
+    await Promise.all([validatorRole, ...workers].map((r) => r.stop()));
 
     // 7. export and evaluate
     const exported = await exportTaskModel(queries, taskId, { blobBase: api });
@@ -391,13 +400,11 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       fees: feeView,
       genesis: genesisParams,
       wall_seconds: Math.round((performance.now() - started) / 100) / 10,
-      training_seconds: Math.round(trainingMs / 100) / 10,
+      training_seconds: Math.round(report.segments.filter((seg) => seg.status === "ACCEPTED").reduce((ms, seg) => ms + (trainingMsBy.get(`${seg.worker}/${seg.index}`) ?? 0), 0) / 100) / 10,
     };
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
-    await Promise.allSettled(workers.map((w) => w.stop()));
-    await Promise.allSettled(workers.map((w) => w.done));
-    if (verifier) await verifier.stop().catch(() => undefined);
+    await Promise.allSettled([...workers, ...(verifier ? [verifier] : [])].map((r) => r.stop()));
     unsubscribe();
     queries?.disconnect();
     stargate?.disconnect();
@@ -443,7 +450,7 @@ export async function devnetCommand(argv: string[]): Promise<void> {
     },
     "devnet",
   );
-  positionals(f, 0, "trainchain devnet [--home DIR] [--output json] [--segments 4] [--segment-steps 240] [--checkpoint-interval 40] [--emission 1000000utrain] [--block-time 300ms]");
+  positionals(f, 0, "trainchain devnet [--home DIR] [--output json] [--segments 6] [--segment-steps 6400] [--checkpoint-interval 160] [--emission 1000000utrain] [--block-time 300ms]");
   const count = (name: string): bigint | undefined => {
     const v = flagString(f, name);
     if (v === undefined) return undefined;

@@ -10,10 +10,9 @@ import {
   QueryRewardsResponse,
 } from "../../proto/trainchain/reward/v1/generated.ts";
 import { PAYMENT_KIND_NAMES } from "../../modules/reward/index.ts";
-import { flagString, parseFlags, positionals, printResult } from "../args.ts";
+import { flagString, parseFlags, positionals, printResult, homeOf } from "../args.ts";
 import { connectComet } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 import { toJsonView } from "./task.ts";
 
 const USAGE = "trainchain query reward pools | rewards ADDRESS|KEY | pending | escrow TASK | params";

@@ -3,10 +3,9 @@ import { fromBech32 } from "../../chain/framework/address.ts";
 import { parseCoinsString } from "../../chain/framework/coins.ts";
 import { STAKING_MSG_TYPES, parseStakeCoin, validateMoniker } from "../../modules/staking/index.ts";
 import { createTrainchainQueries, trainchainRegistry, unbondingEntryJson, validatorJson } from "../../proto/client/index.ts";
-import { flagString, parseFlags, positionals, printResult, type ParsedFlags } from "../args.ts";
+import { flagString, parseFlags, positionals, printResult, type ParsedFlags, homeOf } from "../args.ts";
 import { connectComet, signAndBroadcast, txFlagSpec } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 import { reportTx } from "./txquery.ts";
 
 const TX_USAGE = "trainchain tx staking create-validator --pubkey <base64|hex ed25519> --amount <coin> --moniker <name> --from <key> | bond <amount> --from <key> | unbond <amount> --from <key>";

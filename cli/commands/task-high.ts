@@ -36,10 +36,9 @@ import { defaultProfile } from "../../worker/runtime/index.ts";
 import { checkpointId, decodeCheckpoint, encodeCheckpoint } from "../../worker/checkpoint/index.ts";
 import { BlobClient, DEFAULT_BLOB_BASE, fetchBlobUri, type BlobSigner } from "../../worker/blob/index.ts";
 import type { Float32Tensor, InputSpec, LossKind, ModelBundle } from "../../worker/types.ts";
-import { flagBool, flagString, parseFlags, positionals, printResult, requireFlag, type ParsedFlags } from "../args.ts";
+import { flagBool, flagString, parseFlags, positionals, printResult, requireFlag, type ParsedFlags, homeOf } from "../args.ts";
 import { nodeUrl, signAndBroadcast, txFlagSpec } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 import { initialCheckpoint, type ModelDescription } from "./model.ts";
 
 const TT = "/trainchain.training_task.v1.Query";

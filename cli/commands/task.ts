@@ -22,10 +22,9 @@ import {
   Verdict,
   type TaskSpec,
 } from "../../proto/trainchain/training_task/v1/generated.ts";
-import { flagString, parseFlags, positionals, printResult, requireFlag, type ParsedFlags } from "../args.ts";
+import { flagString, parseFlags, positionals, printResult, requireFlag, type ParsedFlags, homeOf } from "../args.ts";
 import { connectComet, signAndBroadcast, txFlagSpec } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 import { reportTx } from "./txquery.ts";
 
 const TX_USAGE =

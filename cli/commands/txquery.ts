@@ -1,11 +1,10 @@
 // `trainchain tx …` and `trainchain query …` for the chain's base modules.
 import { fromBech32 } from "../../chain/framework/address.ts";
 import { parseCoinsString } from "../../chain/framework/coins.ts";
-import { flagString, parseFlags, positionals, printResult } from "../args.ts";
+import { flagString, parseFlags, positionals, printResult, homeOf } from "../args.ts";
 import { QueryClient, setupBankExtension } from "@cosmjs/stargate";
 import { connectComet, connectQuery, signAndBroadcast, txFlagSpec, txResponseJson } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 
 /** Module tx/query commands: `trainchain tx <module> <action> …` → handler(action, rest). */
 export type ModuleCommand = (action: string | undefined, argv: string[]) => Promise<void>;

@@ -1,12 +1,11 @@
 // `trainchain verifier start --from VALIDATOR_KEY [--node URL] [--blobs URL] [--concurrency 2] [--home DIR]`:
 // re-executes challenged intervals and votes; refuses keys that do not operate a bonded validator.
-import { join } from "node:path";
 import { pino } from "pino";
+import { homeCacheDir } from "../../worker/proof/artifacts.ts";
 import { startVerifier } from "../../worker/verifier/index.ts";
-import { flagString, parseFlags, positionals, requireFlag } from "../args.ts";
+import { flagString, parseFlags, positionals, requireFlag, homeOf } from "../args.ts";
 import { nodeUrl } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 import { DEFAULT_BLOBS } from "./worker.ts";
 
 const USAGE = "trainchain verifier start --from VALIDATOR_KEY [--node URL] [--blobs URL] [--concurrency 2] [--home DIR]";
@@ -22,7 +21,7 @@ export async function verifierCommand(argv: string[]): Promise<void> {
   const keyring = Keyring.forHome(home, flagString(f, "keyring-backend"));
   const mnemonic = keyring.mnemonic(requireFlag(f, "from", "verifier start"));
   const log = pino({ level: flagString(f, "log-level") ?? "info" }, pino.destination(2));
-  const handle = startVerifier({ rpc: nodeUrl(f), blobBase: flagString(f, "blobs") ?? DEFAULT_BLOBS, mnemonic, concurrency: Number(concurrency), log, cacheDir: join(home, "verifier-cache") });
+  const handle = startVerifier({ rpc: nodeUrl(f), blobBase: flagString(f, "blobs") ?? DEFAULT_BLOBS, mnemonic, concurrency: Number(concurrency), log, cacheDir: homeCacheDir(home) });
   const onSignal = (signal: NodeJS.Signals): void => {
     log.info({ signal }, "stopping the verifier");
     void handle.stop();

@@ -1,13 +1,12 @@
 // `trainchain worker start --from KEY [--device cuda|cpu] [--task ID] [--node URL] [--blobs URL] [--home DIR]`:
 // the training worker. Ctrl-C finishes the current interval and abandons the segment (or completes
 // it when near the end); a second Ctrl-C quits at once.
-import { join } from "node:path";
 import { pino } from "pino";
+import { homeCacheDir } from "../../worker/proof/artifacts.ts";
 import { startWorker } from "../../worker/miner/index.ts";
-import { flagString, parseFlags, positionals, requireFlag } from "../args.ts";
+import { flagString, parseFlags, positionals, requireFlag, homeOf } from "../args.ts";
 import { nodeUrl } from "../client.ts";
 import { Keyring } from "../keyring.ts";
-import { homeOf } from "./chain.ts";
 
 export const DEFAULT_BLOBS = "http://127.0.0.1:1317";
 const USAGE = "trainchain worker start --from KEY [--device cuda|cpu] [--task ID] [--node URL] [--blobs URL] [--home DIR]";
@@ -37,7 +36,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     mnemonic,
     device,
     log,
-    cacheDir: join(home, "worker-cache"),
+    cacheDir: homeCacheDir(home),
     ...(task !== undefined ? { taskId: BigInt(task) } : {}),
     ...(maxSegments !== undefined ? { maxSegments: Number(maxSegments) } : {}),
   });

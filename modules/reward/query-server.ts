@@ -13,7 +13,7 @@ import {
 } from "../../proto/trainchain/reward/v1/generated.ts";
 import type { BankForReward } from "./expected-keepers.ts";
 import type { RewardKeeper } from "./keeper.ts";
-import { MINING_POOL, TASK_ESCROW, WORKER_BONDS } from "./keys.ts";
+import { TASK_ESCROW, WORKER_BONDS } from "./keys.ts";
 import { RewardErrors } from "./errors.ts";
 
 export const REWARD_QUERY = {

@@ -1,7 +1,6 @@
 // training_task: tasks, segments, proofs, challenges and votes. Message handlers call the
 // process* methods; EndBlock runs lease expiry, challenge sampling, the tally and window expiry.
 import type { Context } from "../../chain/framework/context.ts";
-import { toBech32 } from "../../chain/framework/address.ts";
 import { formatCoins } from "../../chain/framework/coins.ts";
 import { bytesEqual, concatBytes, readUint64BE, toHex, uint64BE } from "../../chain/store/bytes.ts";
 import type { KVStore } from "../../chain/store/kv.ts";

@@ -17,8 +17,10 @@ export interface SegmentJob {
   strategy?: SegmentStrategy;
   /** Stores a checkpoint; resolves to its URI. */
   upload(bytes: Uint8Array): Promise<string>;
-  /** Asked after each interval: stop training this segment? */
+  /** Asked after each interval: stop training this segment? (it is finished when near its end) */
   stopRequested(): boolean;
+  /** Asked after each interval: drop this segment now? (training ahead whose start was not accepted) */
+  cancelled?(): boolean;
   progress(e: WorkerProgress): void;
   log: Logger;
 }
@@ -31,7 +33,10 @@ export interface SegmentProof {
   checkpointUris: string[];
 }
 
-export type SegmentOutcome = { kind: "proof"; proof: SegmentProof } | { kind: "stopped"; intervalsDone: number } | { kind: "upload-failed"; error: string };
+export type SegmentOutcome =
+  | { kind: "proof"; proof: SegmentProof; end: Checkpoint; trainingMs: number }
+  | { kind: "stopped"; intervalsDone: number }
+  | { kind: "upload-failed"; error: string };
 
 /** After a stop request, a segment with at most this many intervals left is finished rather than abandoned. */
 export function finishThreshold(intervals: number): number {
@@ -47,6 +52,7 @@ export async function trainSegment(job: SegmentJob): Promise<SegmentOutcome> {
   const hashes: Uint8Array[] = [];
   const losses: bigint[] = [];
   const norms: bigint[] = [];
+  let trainingMs = 0; // steps and checkpoint encoding/hashing, not waiting for uploads
   let start = job.head;
   ctx.runner.load(start);
   let runnerHolds: Checkpoint = start;
@@ -60,10 +66,12 @@ export async function trainSegment(job: SegmentJob): Promise<SegmentOutcome> {
       runnerHolds = run.end;
       return run;
     };
+    const t0 = performance.now();
     const plan: IntervalPlan = { taskId: job.taskId, segment: job.segment, index: i, intervals: m, stepsPerInterval: k, start: intervalStart, ctx, train };
     const run = job.strategy?.interval ? await job.strategy.interval(plan) : await train();
     const bytes = encodeCheckpoint(run.end);
     const hash = checkpointId(bytes);
+    trainingMs += performance.now() - t0;
     hashes.push(new Uint8Array(Buffer.from(hash, "hex")));
     losses.push(meanLossMicro(run.losses));
     norms.push(updateNormPpb(intervalStart, run.end));
@@ -74,7 +82,7 @@ export async function trainSegment(job: SegmentJob): Promise<SegmentOutcome> {
     start = run.end;
     job.progress({ ...base, phase: "training", step: (i + 1) * k, interval: i + 1 });
     const left = m - i - 1;
-    if (left > 0 && job.stopRequested() && left > finishThreshold(m)) {
+    if (left > 0 && (job.cancelled?.() || (job.stopRequested() && left > finishThreshold(m)))) {
       await Promise.all(uploads);
       return { kind: "stopped", intervalsDone: i + 1 };
     }
@@ -86,5 +94,7 @@ export async function trainSegment(job: SegmentJob): Promise<SegmentOutcome> {
   return {
     kind: "proof",
     proof: { intervalHashes: hashes, intervalLossMicro: losses, intervalUpdateNormPpb: norms, checkpointUris: settled.map((s) => (s as { ok: true; uri: string }).uri) },
+    end: start,
+    trainingMs,
   };
 }

@@ -45,6 +45,8 @@ export interface WorkerProgress {
   intervals?: number;
   loss?: number;
   proofId?: bigint;
+  /** For phase "submitted": milliseconds this segment's steps took (checkpoint encoding included). */
+  trainingMs?: number;
   /** For phase "verdict": accepted, rejected or expired. */
   outcome?: "accepted" | "rejected" | "expired";
 }

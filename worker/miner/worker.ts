@@ -22,7 +22,8 @@ import {
   type Task,
 } from "../../proto/trainchain/training_task/v1/generated.ts";
 import { createProgressBar } from "./progress.ts";
-import { trainSegment } from "./segment.ts";
+import { trainSegment, type SegmentOutcome, type SegmentProof } from "./segment.ts";
+import type { Checkpoint } from "../checkpoint/checkpoint.ts";
 import type { WorkerDependencies, WorkerHandle, WorkerOptions, WorkerProgress } from "./types.ts";
 
 /** An error that ends the worker (bad configuration or input), as opposed to one it waits out. */
@@ -64,6 +65,8 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
   const skipped = new Set<string>();
   let chain: ChainClient | undefined;
   let prepared: { task: PreparedTask; ctx: TrainingContext } | undefined;
+  /** Segments submitted or given up so far (for maxSegments). */
+  let attempts = 0;
 
   async function findWork(c: ChainClient, cuda: boolean): Promise<{ task: Task; mine: boolean } | "finished" | undefined> {
     let tasks: Task[];
@@ -104,10 +107,25 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
     return prepared;
   }
 
-  async function mineSegment(c: ChainClient, store: ArtifactStore, task: Task, mine: boolean): Promise<void> {
+  /** Training of the next segment started before its start checkpoint was accepted. */
+  interface Ahead {
+    segment: bigint;
+    outcome: Promise<SegmentOutcome>;
+    cancel(): void;
+  }
+
+  /**
+   * Claim (unless `mine`) and train the task's next segment, then keep going: while a proof waits
+   * for its verdict, the next segment already trains from the checkpoint just proven; once that is
+   * accepted (and head_claim_priority_blocks keeps the next claim ours) it is claimed and proven in
+   * turn. Returns the number of segments this worker submitted or gave up.
+   */
+  async function mineSegments(c: ChainClient, store: ArtifactStore, task: Task, mine: boolean): Promise<number> {
     const taskId = task.id;
-    const segment = task.segmentsDone;
-    const slog = log.child({ taskId: taskId.toString(), segment: segment.toString() });
+    let segment = task.segmentsDone;
+    const total = task.spec!.totalSegments;
+    const segmentLog = (index: bigint): Logger => log.child({ taskId: taskId.toString(), segment: index.toString() });
+    let slog = segmentLog(segment);
     const bond = task.spec!.workerBond!;
     if (!mine) {
       const balance = await c.balance(bond.denom);
@@ -117,90 +135,135 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
     }
     progress({ phase: "fetching", taskId, segment });
     const { task: p, ctx } = await withRetry(() => prepare(c, store, task), { log: slog, what: "fetch task artifacts", signal: idle.signal, attempts: 5, retryable: () => true });
-    const headHash = toHex(task.headHash);
-    const head = await withRetry(async () => fetchCheckpoint(store, headHash, await headSources(task, c)), { log: slog, what: "fetch head checkpoint", signal: idle.signal, attempts: 5, retryable: () => true });
+    let startHash: Uint8Array = task.headHash;
+    const head = await withRetry(async () => fetchCheckpoint(store, toHex(startHash), await headSources(task, c)), { log: slog, what: "fetch head checkpoint", signal: idle.signal, attempts: 5, retryable: () => true });
     const expectedStep = segment * p.geometry.segmentSteps;
-    if (head.checkpoint.step !== expectedStep) throw new Error(`head checkpoint ${headHash} of task ${taskId} is at step ${head.checkpoint.step}; segment ${segment} starts at step ${expectedStep}`);
+    if (head.checkpoint.step !== expectedStep) throw new Error(`head checkpoint ${toHex(startHash)} of task ${taskId} is at step ${head.checkpoint.step}; segment ${segment} starts at step ${expectedStep}`);
+    if (!mine && !(await claim(c, task, segment, slog))) return 0;
 
-    if (!mine) {
-      const claimedByMe = async (): Promise<boolean> => {
-        const s = await c.segment(taskId, segment);
-        return s?.status === SegmentStatus.SEGMENT_STATUS_CLAIMED && s.worker === c.address;
-      };
-      try {
-        await c.send("claim segment", [{ typeUrl: CLAIM, value: MsgClaimSegment.fromPartial({ worker: c.address, taskId, segment }) }], claimedByMe);
-      } catch (err) {
-        if (err instanceof TxError && (err.code === 5 || /insufficient funds/i.test(err.message))) {
-          throw new WorkerFatalError(`account ${c.address} cannot pay the worker bond of ${bond.amount}${bond.denom} for task ${taskId} plus fees: fund the account first`);
-        }
-        if (err instanceof TxError) {
-          slog.info({ err: err.message.split("\n")[0] }, "claim refused (another worker was faster?)");
-          return;
-        }
-        throw err;
+    const train = (index: bigint, from: Checkpoint, cancelled?: () => boolean): Promise<SegmentOutcome> =>
+      trainSegment({
+        taskId,
+        segment: index,
+        ctx,
+        head: from,
+        intervals: p.intervals,
+        stepsPerInterval: p.stepsPerInterval,
+        ...(dependencies.strategy ? { strategy: dependencies.strategy } : {}),
+        upload: (bytes) => withRetry(() => store.put(bytes), { log: segmentLog(index), what: "upload checkpoint", attempts: 6, retryable: () => true }),
+        stopRequested: () => stopping,
+        ...(cancelled ? { cancelled } : {}),
+        progress,
+        log: segmentLog(index),
+      });
+    let outcome: Promise<SegmentOutcome> = train(segment, head.checkpoint);
+    let done = 0;
+    for (;;) {
+      progress({ phase: "claimed", taskId, segment, intervals: p.intervals, steps: p.intervals * p.stepsPerInterval });
+      const result = await outcome;
+      done++;
+      if (result.kind !== "proof") {
+        await abandon(c, taskId, segment, slog, result.kind === "stopped" ? `stopped after ${result.intervalsDone}/${p.intervals} intervals` : `checkpoint upload failed: ${result.error}`);
+        return done;
       }
-    }
-    slog.info({ headHash }, "segment claimed");
-    progress({ phase: "claimed", taskId, segment, intervals: p.intervals, steps: p.intervals * p.stepsPerInterval });
-
-    const outcome = await trainSegment({
-      taskId,
-      segment,
-      ctx,
-      head: head.checkpoint,
-      intervals: p.intervals,
-      stepsPerInterval: p.stepsPerInterval,
-      ...(dependencies.strategy ? { strategy: dependencies.strategy } : {}),
-      upload: (bytes) => withRetry(() => store.put(bytes), { log: slog, what: "upload checkpoint", attempts: 6, retryable: () => true }),
-      stopRequested: () => stopping,
-      progress,
-      log: slog,
-    });
-
-    if (outcome.kind !== "proof") {
-      const why = outcome.kind === "stopped" ? `stopped after ${outcome.intervalsDone}/${p.intervals} intervals` : `checkpoint upload failed: ${outcome.error}`;
-      const notMine = async (): Promise<boolean> => {
-        const s = await c.segment(taskId, segment);
-        return !(s?.status === SegmentStatus.SEGMENT_STATUS_CLAIMED && s.worker === c.address);
-      };
-      try {
-        await c.send("abandon segment", [{ typeUrl: ABANDON, value: MsgAbandonSegment.fromPartial({ worker: c.address, taskId, segment }) }], notMine);
-        slog.warn({}, `segment abandoned: ${why}`);
-      } catch (err) {
-        slog.warn({ err: (err as Error).message.split("\n")[0] }, `could not abandon the segment (${why}); its lease will expire`);
+      const proofId = await submit(c, taskId, segment, startHash, result, slog);
+      if (proofId === undefined) return done;
+      progress({ phase: "submitted", taskId, segment, proofId, trainingMs: result.trainingMs });
+      if (stopping) return done;
+      const next = segment + 1n;
+      const attemptsLeft = options.maxSegments === undefined || attempts + done < options.maxSegments;
+      let ahead: Ahead | undefined;
+      if (next < total && attemptsLeft) {
+        let cancelled = false;
+        ahead = { segment: next, outcome: train(next, result.end, () => cancelled), cancel: () => (cancelled = true) };
       }
-      progress({ phase: "abandoned", taskId, segment });
-      return;
+      const verdict = await waitVerdict(c, taskId, segment, proofId, slog);
+      if (!ahead) return done;
+      const nextLog = segmentLog(next);
+      if (verdict !== "accepted" || stopping || !(await claim(c, task, next, nextLog))) {
+        ahead.cancel();
+        const dropped = await ahead.outcome;
+        if (dropped.kind === "proof") nextLog.info({}, "dropped the segment trained ahead");
+        return done;
+      }
+      segment = next;
+      slog = nextLog;
+      startHash = result.proof.intervalHashes[result.proof.intervalHashes.length - 1]!;
+      outcome = ahead.outcome;
     }
+  }
 
+  /** Claims a segment; false when another worker was faster (or the claim is otherwise refused). */
+  async function claim(c: ChainClient, task: Task, segment: bigint, slog: Logger): Promise<boolean> {
+    const taskId = task.id;
+    const bond = task.spec!.workerBond!;
+    const claimedByMe = async (): Promise<boolean> => {
+      const s = await c.segment(taskId, segment);
+      return s?.status === SegmentStatus.SEGMENT_STATUS_CLAIMED && s.worker === c.address;
+    };
+    try {
+      await c.send("claim segment", [{ typeUrl: CLAIM, value: MsgClaimSegment.fromPartial({ worker: c.address, taskId, segment }) }], claimedByMe);
+    } catch (err) {
+      if (err instanceof TxError && (err.code === 5 || /insufficient funds/i.test(err.message))) {
+        throw new WorkerFatalError(`account ${c.address} cannot pay the worker bond of ${bond.amount}${bond.denom} for task ${taskId} plus fees: fund the account first`);
+      }
+      if (err instanceof TxError) {
+        slog.info({ err: err.message.split("\n")[0] }, "claim refused (another worker was faster?)");
+        return false;
+      }
+      throw err;
+    }
+    slog.info({}, "segment claimed");
+    return true;
+  }
+
+  async function abandon(c: ChainClient, taskId: bigint, segment: bigint, slog: Logger, why: string): Promise<void> {
+    const notMine = async (): Promise<boolean> => {
+      const s = await c.segment(taskId, segment);
+      return !(s?.status === SegmentStatus.SEGMENT_STATUS_CLAIMED && s.worker === c.address);
+    };
+    try {
+      await c.send("abandon segment", [{ typeUrl: ABANDON, value: MsgAbandonSegment.fromPartial({ worker: c.address, taskId, segment }) }], notMine);
+      slog.warn({}, `segment abandoned: ${why}`);
+    } catch (err) {
+      slog.warn({ err: (err as Error).message.split("\n")[0] }, `could not abandon the segment (${why}); its lease will expire`);
+    }
+    progress({ phase: "abandoned", taskId, segment });
+  }
+
+  /** Submits a proof; its id, or undefined when the chain refused it (lease expired?). */
+  async function submit(c: ChainClient, taskId: bigint, segment: bigint, startHash: Uint8Array, trained: { proof: SegmentProof; trainingMs: number }, slog: Logger): Promise<bigint | undefined> {
+    const proof = trained.proof;
     const proven = async (): Promise<boolean> => {
       const s = await c.segment(taskId, segment);
       return s?.worker === c.address && s.proofId !== 0n && (s.status === SegmentStatus.SEGMENT_STATUS_PROVEN || s.status === SegmentStatus.SEGMENT_STATUS_CHALLENGED || s.status === SegmentStatus.SEGMENT_STATUS_ACCEPTED);
     };
-    let proofId: bigint;
     try {
-      const res = await c.send("submit proof", [{ typeUrl: SUBMIT, value: MsgSubmitProof.fromPartial({ worker: c.address, taskId, segment, startHash: task.headHash, ...outcome.proof }) }], proven);
-      proofId = res ? MsgSubmitProofResponse.decode(res.msgResponses[0]!.value).proofId : (await c.segment(taskId, segment))!.proofId;
+      const res = await c.send("submit proof", [{ typeUrl: SUBMIT, value: MsgSubmitProof.fromPartial({ worker: c.address, taskId, segment, startHash, ...proof }) }], proven);
+      const proofId = res ? MsgSubmitProofResponse.decode(res.msgResponses[0]!.value).proofId : (await c.segment(taskId, segment))!.proofId;
+      const lossMicro = proof.intervalLossMicro[proof.intervalLossMicro.length - 1]?.toString();
+      slog.info({ proofId: proofId.toString(), trainingMs: Math.round(trained.trainingMs), lossMicro }, "proof submitted");
+      return proofId;
     } catch (err) {
       if (err instanceof TxError) {
         slog.warn({ err: err.message.split("\n")[0] }, "proof refused (lease expired?)");
-        return;
+        return undefined;
       }
       throw err;
     }
-    slog.info({ proofId: proofId.toString() }, "proof submitted");
-    progress({ phase: "submitted", taskId, segment, proofId });
-    if (stopping) return;
+  }
 
+  /** Polls a proof until it is decided (or the worker stops). */
+  async function waitVerdict(c: ChainClient, taskId: bigint, segment: bigint, proofId: bigint, slog: Logger): Promise<"accepted" | "rejected" | "expired" | "stopped"> {
     for (;;) {
       await sleep(pollMs, idle.signal);
-      if (stopping) return;
+      if (stopping) return "stopped";
       const status = (await c.proof(proofId))?.proof?.status;
       const outcomeName = status === ProofStatus.PROOF_STATUS_ACCEPTED ? "accepted" : status === ProofStatus.PROOF_STATUS_REJECTED ? "rejected" : status === ProofStatus.PROOF_STATUS_EXPIRED ? "expired" : undefined;
       if (outcomeName === undefined) continue;
       (outcomeName === "accepted" ? slog.info.bind(slog) : slog.warn.bind(slog))({ proofId: proofId.toString() }, `proof ${outcomeName}`);
       progress({ phase: "verdict", taskId, segment, proofId, outcome: outcomeName });
-      return;
+      return outcomeName;
     }
   }
 
@@ -210,7 +273,6 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
     const store = new ArtifactStore(options.blobBase, options.cacheDir ?? DEFAULT_CACHE_DIR, log, await blobSignerFromMnemonic(options.mnemonic));
     const cuda = options.device === "cuda" ? await probeCuda(log) : false;
     log.info({ address: c.address, device: options.device ?? "cpu", cuda, taskId: options.taskId?.toString() }, "worker started");
-    let attempts = 0;
     while (!stopping) {
       const work = await findWork(c, cuda);
       if (work === "finished") {
@@ -222,8 +284,7 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
         await sleep(pollMs, idle.signal);
         continue;
       }
-      await mineSegment(c, store, work.task, work.mine);
-      attempts++;
+      attempts += await mineSegments(c, store, work.task, work.mine);
       if (options.maxSegments !== undefined && attempts >= options.maxSegments) return;
     }
   }

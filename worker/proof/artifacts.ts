@@ -1,6 +1,6 @@
 // Task artifacts (step graph, checkpoints, dataset manifest and shards) fetched from blob stores,
 // hash-checked, and cached on disk by sha256 so a restart or the next segment fetches nothing twice.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { Logger } from "pino";
@@ -10,12 +10,20 @@ import { MANIFEST_FILE, checkManifest, loadDataset, shardFileName, type LoadedDa
 
 export const DEFAULT_CACHE_DIR = join(tmpdir(), "trainchain-cache");
 
+/** The artifact cache of a home: one for all of its workers and verifiers (content-addressed, so sharing is safe). */
+export const homeCacheDir = (home: string): string => join(home, "cache");
+
 export const toHex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+/**
+ * Datasets loaded in this process, by their cache directory: stores sharing a cache dir (a
+ * worker and a verifier on one machine) fetch, check and hold a dataset once. Only the latest is kept.
+ */
+const loadedDatasets = new Map<string, Promise<LoadedDataset>>();
 
 /** Content-addressed disk cache in front of a blob store (and any URIs a task names). */
 export class ArtifactStore {
   readonly blobs: BlobClient;
-  private readonly datasets = new Map<string, LoadedDataset>();
 
   constructor(
     blobBase: string,
@@ -76,26 +84,43 @@ export class ArtifactStore {
    * sha256 (from this store, else the dataset's registered URIs) into a dataset directory that
    * `loadDataset` checks shard by shard.
    */
-  async dataset(manifestHash: string, uris: readonly string[]): Promise<LoadedDataset> {
+  dataset(manifestHash: string, uris: readonly string[]): Promise<LoadedDataset> {
     const h = manifestHash.toLowerCase();
-    const memo = this.datasets.get(h);
-    if (memo) return memo;
     const dir = join(this.cacheDir, "datasets", h);
+    const memo = loadedDatasets.get(dir);
+    if (memo) return memo;
+    const loading = this.fetchDataset(h, dir, uris);
+    loadedDatasets.clear();
+    loadedDatasets.set(dir, loading);
+    loading.catch(() => loadedDatasets.get(dir) === loading && loadedDatasets.delete(dir));
+    return loading;
+  }
+
+  private async fetchDataset(h: string, dir: string, uris: readonly string[]): Promise<LoadedDataset> {
     mkdirSync(dir, { recursive: true });
     const manifestBytes = await this.get(h, uris);
     const manifest = checkManifest(JSON.parse(Buffer.from(manifestBytes).toString("utf8")));
     if (!existsSync(join(dir, MANIFEST_FILE))) this.writeAtomic(join(dir, MANIFEST_FILE), manifestBytes);
-    for (const shard of manifest.shards) {
-      const file = join(dir, shardFileName(shard.sha256));
-      if (this.cached(file, shard.sha256)) continue;
-      this.log.info({ shard: shard.sha256, bytes: shard.bytes }, "fetching dataset shard");
-      const bytes = await this.fetchShard(shard.sha256, uris);
-      this.writeAtomic(file, bytes);
+    // shards on disk are checked once, by loadDataset; a corrupt one is fetched again
+    const fetchMissing = async (): Promise<void> => {
+      for (const shard of manifest.shards) {
+        const file = join(dir, shardFileName(shard.sha256));
+        if (existsSync(file)) continue;
+        this.log.info({ shard: shard.sha256, bytes: shard.bytes }, "fetching dataset shard");
+        this.writeAtomic(file, await this.fetchShard(shard.sha256, uris));
+      }
+    };
+    await fetchMissing();
+    try {
+      return loadDataset(dir, h);
+    } catch (err) {
+      const corrupt = manifest.shards.filter((shard) => !this.cached(join(dir, shardFileName(shard.sha256)), shard.sha256));
+      if (corrupt.length === 0) throw err;
+      this.log.warn({ shards: corrupt.map((c) => c.sha256) }, "cached dataset shards do not match their hashes; fetching them again");
+      for (const shard of corrupt) rmSync(join(dir, shardFileName(shard.sha256)), { force: true });
+      await fetchMissing();
+      return loadDataset(dir, h);
     }
-    const ds = loadDataset(dir, h);
-    this.datasets.clear();
-    this.datasets.set(h, ds);
-    return ds;
   }
 
   private async fetchShard(hash: string, uris: readonly string[]): Promise<Uint8Array> {
