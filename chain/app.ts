@@ -52,6 +52,7 @@ import { TrainingTaskKeeper, trainingTaskModule } from "../modules/training-task
 export const APP_NAME = "trainchain";
 export const APP_VERSION = "0.1.0";
 const META_KEY = dbKey(DbPrefix.meta, new TextEncoder().encode("app"));
+const EMPTY = new Uint8Array();
 
 /** The ABCI 2.0 surface both drivers (embedded engine, socket server) call. */
 export interface AbciApplication {
@@ -303,7 +304,7 @@ export class TrainchainApp implements AbciApplication {
     // bounded: entries of txs that never reach a block are dropped wholesale
     if (this.verified.size > 200_000) this.verified.clear();
     this.verified.add(keyToString(decoded.hash));
-    return ResponseCheckTx.fromPartial({ code: 0, gasWanted: gasLimit, gasUsed: meter.consumed(), events: [] });
+    return { code: 0, data: EMPTY, log: "", info: "", gasWanted: gasLimit, gasUsed: meter.consumed(), events: [], codespace: "" };
   }
 
   async prepareProposal(req: RequestPrepareProposal): Promise<ResponsePrepareProposal> {
@@ -361,7 +362,7 @@ export class TrainchainApp implements AbciApplication {
     const appHash = trie.rootHash();
     this.pending = { height: req.height, store, trie, appHash };
     this.lastBlockTime = block.time;
-    return ResponseFinalizeBlock.fromPartial({ events: blockEvents, txResults, validatorUpdates, appHash });
+    return { events: blockEvents, txResults, validatorUpdates, consensusParamUpdates: undefined, appHash };
   }
 
   private deliverTx(blockStore: CacheStore, block: BlockInfo, bytes: Uint8Array): ExecTxResult {
@@ -419,14 +420,16 @@ export class TrainchainApp implements AbciApplication {
       return execError(err, wanted, meter.consumed(), anteEvents);
     }
     msgStore.write();
-    return ExecTxResult.fromPartial({
+    return {
       code: 0,
       data: TxMsgData.encode({ data: [], msgResponses: responses }).finish(),
       log: "",
+      info: "",
       gasWanted: wanted,
       gasUsed: meter.consumed(),
-      events: [...anteEvents, ...msgEvents.events],
-    });
+      events: anteEvents.concat(msgEvents.events),
+      codespace: "",
+    };
   }
 
   async commit(extraOps: BatchOp[] = []): Promise<ResponseCommit> {
@@ -584,13 +587,14 @@ function encodeMeta(height: bigint, appHash: Uint8Array, time: { seconds: bigint
   return out;
 }
 
+// Responses are built as plain objects: fromPartial would deep-copy every event once more.
 function checkTxError(err: unknown, gasWanted: bigint, gasUsed: bigint): ResponseCheckTx {
   const r = errorResult(err);
-  return ResponseCheckTx.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, gasWanted, gasUsed });
+  return { code: r.code, data: EMPTY, log: r.log, info: "", gasWanted, gasUsed, events: [], codespace: r.codespace };
 }
 
 function execError(err: unknown, gasWanted: bigint, gasUsed: bigint, events: Event[]): ExecTxResult {
   const r = errorResult(err);
-  return ExecTxResult.fromPartial({ code: r.code, codespace: r.codespace, log: r.log, gasWanted, gasUsed, events });
+  return { code: r.code, data: EMPTY, log: r.log, info: "", gasWanted, gasUsed, events, codespace: r.codespace };
 }
 

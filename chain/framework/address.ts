@@ -2,32 +2,40 @@
 import { bech32 } from "bech32";
 import { createHash } from "node:crypto";
 import { quote, SdkErrors } from "./errors.ts";
+import { keyToString } from "../store/bytes.ts";
 
 export const BECH32_PREFIX = "train";
 
-// bech32 is pure JS and shows up per tx (events, account encoding): memoize both directions.
-// Results depend only on the input, so the caches cannot affect state; they are bounded.
+// bech32 is pure JS and shows up per tx (events, account encoding): memoize both directions, per
+// prefix (address bytes by their binary string). Results depend only on the input, so the caches
+// cannot affect state; they are bounded.
 const CACHE_LIMIT = 100_000;
-const encodeCache = new Map<string, string>();
-const decodeCache = new Map<string, Uint8Array>();
+const encodeCaches = new Map<string, Map<string, string>>();
+const decodeCaches = new Map<string, Map<string, Uint8Array>>();
 
-function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+function cacheFor<V>(caches: Map<string, Map<string, V>>, prefix: string): Map<string, V> {
+  let cache = caches.get(prefix);
+  if (!cache) caches.set(prefix, (cache = new Map()));
+  return cache;
+}
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, value);
   return value;
 }
 
 export function toBech32(bytes: Uint8Array, prefix: string = BECH32_PREFIX): string {
-  const key = prefix + ":" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  return encodeCache.get(key) ?? remember(encodeCache, key, bech32.encode(prefix, bech32.toWords(bytes)));
+  const cache = cacheFor(encodeCaches, prefix);
+  const key = keyToString(bytes);
+  return cache.get(key) ?? remember(cache, key, bech32.encode(prefix, bech32.toWords(bytes)));
 }
 
 /** Decodes and checks an account address; a bad one is an sdk/7 error naming the input. */
 export function fromBech32(address: string, prefix: string = BECH32_PREFIX): Uint8Array {
-  const cached = decodeCache.get(prefix + ":" + address);
+  const cache = cacheFor(decodeCaches, prefix);
   // a copy, so a caller that mutates its bytes cannot corrupt the cache
-  if (cached) return Uint8Array.from(cached);
-  return Uint8Array.from(remember(decodeCache, prefix + ":" + address, decodeBech32(address, prefix)));
+  return (cache.get(address) ?? remember(cache, address, decodeBech32(address, prefix))).slice();
 }
 
 function decodeBech32(address: string, prefix: string): Uint8Array {

@@ -1,7 +1,7 @@
 // The context a keeper method runs in: a (gas-metered) store branch, block info, the gas meter and
 // the event manager. Everything a state transition may depend on is here; nothing else.
 import type { KVEntry, KVStore } from "../store/kv.ts";
-import { concatBytes, prefixEnd } from "../store/bytes.ts";
+import { concatBytes, keyToString, prefixEnd } from "../store/bytes.ts";
 import { EventManager } from "./events.ts";
 import { GasKVStore, GasMeter, infiniteGasMeter } from "./gas.ts";
 
@@ -19,6 +19,7 @@ export type ExecMode = "check" | "recheck" | "simulate" | "deliver" | "genesis" 
 
 export class Context {
   readonly store: KVStore;
+  private readonly modules: (PrefixStore | undefined)[] = [];
   constructor(
     readonly rawStore: KVStore,
     readonly block: BlockInfo,
@@ -31,7 +32,7 @@ export class Context {
 
   /** A module's namespace: keys are prefixed with the module's one-byte store prefix. */
   kv(prefix: number): KVStore {
-    return new PrefixStore(this.store, Uint8Array.of(prefix));
+    return (this.modules[prefix] ??= new PrefixStore(this.store, Uint8Array.of(prefix)));
   }
 
   withStore(store: KVStore, gasMeter: GasMeter = this.gasMeter, events: EventManager = this.events): Context {
@@ -44,24 +45,39 @@ export class Context {
 }
 
 export class PrefixStore implements KVStore {
+  private readonly p: string;
   constructor(
     private readonly parent: KVStore,
     private readonly prefix: Uint8Array,
-  ) {}
+  ) {
+    this.p = keyToString(prefix);
+  }
   private k(key: Uint8Array): Uint8Array {
     return concatBytes(this.prefix, key);
   }
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.parent.get(this.k(key));
+    return this.parent.getS(this.p + keyToString(key));
   }
   has(key: Uint8Array): boolean {
-    return this.parent.has(this.k(key));
+    return this.parent.hasS(this.p + keyToString(key));
   }
   set(key: Uint8Array, value: Uint8Array): void {
-    this.parent.set(this.k(key), value);
+    this.parent.setS(this.p + keyToString(key), value);
   }
   delete(key: Uint8Array): void {
-    this.parent.delete(this.k(key));
+    this.parent.deleteS(this.p + keyToString(key));
+  }
+  getS(key: string): Uint8Array | undefined {
+    return this.parent.getS(this.p + key);
+  }
+  hasS(key: string): boolean {
+    return this.parent.hasS(this.p + key);
+  }
+  setS(key: string, value: Uint8Array): void {
+    this.parent.setS(this.p + key, value);
+  }
+  deleteS(key: string): void {
+    this.parent.deleteS(this.p + key);
   }
   range(start: Uint8Array, end: Uint8Array | undefined, reverse?: boolean): KVEntry[] {
     const pEnd = end ? this.k(end) : prefixEnd(this.prefix);

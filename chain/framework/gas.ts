@@ -1,5 +1,6 @@
 // Gas metering with the Cosmos SDK's default KV costs, so gas figures look familiar to clients.
 import type { KVEntry, KVStore } from "../store/kv.ts";
+import { keyToString } from "../store/bytes.ts";
 import { SdkErrors } from "./errors.ts";
 
 export const GasCosts = {
@@ -42,21 +43,34 @@ export class GasKVStore implements KVStore {
     private readonly meter: GasMeter,
   ) {}
   get(key: Uint8Array): Uint8Array | undefined {
-    const v = this.parent.get(key);
+    return this.getS(keyToString(key));
+  }
+  has(key: Uint8Array): boolean {
+    return this.hasS(keyToString(key));
+  }
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.setS(keyToString(key), value);
+  }
+  delete(key: Uint8Array): void {
+    this.deleteS(keyToString(key));
+  }
+  // a binary-string key has one character per key byte, so its length is the key's byte length
+  getS(key: string): Uint8Array | undefined {
+    const v = this.parent.getS(key);
     this.meter.consume(GasCosts.readCostFlat + GasCosts.readCostPerByte * BigInt(key.length + (v?.length ?? 0)), "Read");
     return v;
   }
-  has(key: Uint8Array): boolean {
+  hasS(key: string): boolean {
     this.meter.consume(GasCosts.hasCost, "Has");
-    return this.parent.has(key);
+    return this.parent.hasS(key);
   }
-  set(key: Uint8Array, value: Uint8Array): void {
+  setS(key: string, value: Uint8Array): void {
     this.meter.consume(GasCosts.writeCostFlat + GasCosts.writeCostPerByte * BigInt(key.length + value.length), "Write");
-    this.parent.set(key, value);
+    this.parent.setS(key, value);
   }
-  delete(key: Uint8Array): void {
+  deleteS(key: string): void {
     this.meter.consume(GasCosts.deleteCost, "Delete");
-    this.parent.delete(key);
+    this.parent.deleteS(key);
   }
   range(start: Uint8Array, end: Uint8Array | undefined, reverse?: boolean): KVEntry[] {
     const entries = this.parent.range(start, end, reverse);

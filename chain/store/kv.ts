@@ -9,11 +9,15 @@ export interface KVEntry {
 
 export interface KVStore {
   get(key: Uint8Array): Uint8Array | undefined;
-  /** Lookup by the key's binary-string form (saves re-encoding the key at every layer). */
-  getS?(key: string): Uint8Array | undefined;
   has(key: Uint8Array): boolean;
   set(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
+  // The same by the key's binary-string form (keyToString): the layers of a store stack
+  // (prefix → gas → branches → committed state) pass it down instead of re-encoding the key.
+  getS(key: string): Uint8Array | undefined;
+  hasS(key: string): boolean;
+  setS(key: string, value: Uint8Array): void;
+  deleteS(key: string): void;
   /** Entries with start <= key < end (end undefined = no upper bound), in byte order. */
   range(start: Uint8Array, end: Uint8Array | undefined, reverse?: boolean): KVEntry[];
 }
@@ -85,17 +89,26 @@ export class MemoryStore implements KVStore {
   get(key: Uint8Array): Uint8Array | undefined {
     return this.map.getS(keyToString(key));
   }
-  getS(key: string): Uint8Array | undefined {
-    return this.map.getS(key);
-  }
   has(key: Uint8Array): boolean {
-    return this.map.getS(keyToString(key)) !== undefined;
+    return this.hasS(keyToString(key));
   }
   set(key: Uint8Array, value: Uint8Array): void {
     this.map.setS(keyToString(key), value);
   }
   delete(key: Uint8Array): void {
     this.map.deleteS(keyToString(key));
+  }
+  getS(key: string): Uint8Array | undefined {
+    return this.map.getS(key);
+  }
+  hasS(key: string): boolean {
+    return this.map.getS(key) !== undefined;
+  }
+  setS(key: string, value: Uint8Array): void {
+    this.map.setS(key, value);
+  }
+  deleteS(key: string): void {
+    this.map.deleteS(key);
   }
   range(start: Uint8Array, end: Uint8Array | undefined, reverse = false): KVEntry[] {
     const keys = this.map.rangeS(keyToString(start), end === undefined ? undefined : keyToString(end));
@@ -115,22 +128,30 @@ export class CacheStore implements KVStore {
   constructor(private readonly parent: KVStore) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.getS(keyToString(key), key);
-  }
-  getS(k: string, key?: Uint8Array): Uint8Array | undefined {
-    const w = this.writes.get(k);
-    if (w !== undefined) return w === null ? undefined : w;
-    const parent = this.parent;
-    return parent.getS ? parent.getS(k) : parent.get(key ?? stringToKey(k));
+    return this.getS(keyToString(key));
   }
   has(key: Uint8Array): boolean {
-    return this.get(key) !== undefined;
+    return this.getS(keyToString(key)) !== undefined;
   }
   set(key: Uint8Array, value: Uint8Array): void {
     this.writes.set(keyToString(key), value);
   }
   delete(key: Uint8Array): void {
     this.writes.set(keyToString(key), null);
+  }
+  getS(k: string): Uint8Array | undefined {
+    const w = this.writes.get(k);
+    if (w !== undefined) return w === null ? undefined : w;
+    return this.parent.getS(k);
+  }
+  hasS(k: string): boolean {
+    return this.getS(k) !== undefined;
+  }
+  setS(k: string, value: Uint8Array): void {
+    this.writes.set(k, value);
+  }
+  deleteS(k: string): void {
+    this.writes.set(k, null);
   }
   range(start: Uint8Array, end: Uint8Array | undefined, reverse = false): KVEntry[] {
     const s = keyToString(start);
@@ -154,9 +175,8 @@ export class CacheStore implements KVStore {
       return;
     }
     for (const [k, v] of this.writes) {
-      const key = stringToKey(k);
-      if (v === null) this.parent.delete(key);
-      else this.parent.set(key, v);
+      if (v === null) this.parent.deleteS(k);
+      else this.parent.setS(k, v);
     }
     this.writes.clear();
   }

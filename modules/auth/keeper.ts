@@ -5,7 +5,7 @@ import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import type { Context } from "../../chain/framework/context.ts";
 import { fromBech32, moduleAddress, toBech32 } from "../../chain/framework/address.ts";
 import { SdkErrors } from "../../chain/framework/errors.ts";
-import { concatBytes, readUint64BE, uint64BE } from "../../chain/store/bytes.ts";
+import { keyToString, readUint64BE, uint64BE } from "../../chain/store/bytes.ts";
 import type { KVStore } from "../../chain/store/kv.ts";
 import { AccountKeyPrefix, AUTH_STORE_PREFIX, NextAccountNumberKey, ParamsKey } from "./keys.ts";
 import { defaultAuthParams, type Params } from "./params.ts";
@@ -25,10 +25,23 @@ export interface Account {
   module?: { name: string; permissions: string[] };
 }
 
+// An account's key is set once and every later copy of the account shares its bytes: encode the
+// key's Any once per key object.
+const pubKeyAnys = new WeakMap<Uint8Array, Any>();
+
+function pubKeyAny(key: Uint8Array): Any {
+  let any = pubKeyAnys.get(key);
+  if (!any) {
+    any = { typeUrl: SECP256K1_PUBKEY_URL, value: PubKey.encode({ key }).finish() };
+    pubKeyAnys.set(key, any);
+  }
+  return any;
+}
+
 export function encodeAccountAny(account: Account): Any {
   const base: BaseAccount = {
     address: toBech32(account.address),
-    pubKey: account.pubKey ? Any.fromPartial({ typeUrl: SECP256K1_PUBKEY_URL, value: PubKey.encode({ key: account.pubKey }).finish() }) : undefined,
+    pubKey: account.pubKey ? pubKeyAny(account.pubKey) : undefined,
     accountNumber: account.accountNumber,
     sequence: account.sequence,
   };
@@ -60,6 +73,13 @@ export function decodeAccountAny(any: Any): Account {
 const decodedAccounts = new WeakMap<Uint8Array, Account>();
 const decodedParams = new WeakMap<Uint8Array, Params>();
 
+const ACCOUNT_PREFIX = String.fromCharCode(AccountKeyPrefix);
+
+/** AccountKeyPrefix ‖ address, in binary-string form (see KVStore.getS). */
+function accountKey(address: Uint8Array): string {
+  return ACCOUNT_PREFIX + keyToString(address);
+}
+
 function cloneAccount(a: Account): Account {
   return { ...a, ...(a.module ? { module: { name: a.module.name, permissions: [...a.module.permissions] } } : {}) };
 }
@@ -88,7 +108,7 @@ export class AccountKeeper {
   }
 
   getAccount(ctx: Context, address: Uint8Array): Account | undefined {
-    const raw = this.store(ctx).get(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
+    const raw = this.store(ctx).getS(accountKey(address));
     if (!raw) return undefined;
     let account = decodedAccounts.get(raw);
     if (!account) {
@@ -100,7 +120,7 @@ export class AccountKeeper {
 
   /** The raw Any bytes (for the Account query, without a decode/encode round trip). */
   getAccountAnyBytes(ctx: Context, address: Uint8Array): Uint8Array | undefined {
-    return this.store(ctx).get(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
+    return this.store(ctx).getS(accountKey(address));
   }
 
   isModuleAccount(ctx: Context, address: Uint8Array): boolean {
@@ -108,13 +128,13 @@ export class AccountKeeper {
   }
 
   hasAccount(ctx: Context, address: Uint8Array): boolean {
-    return this.store(ctx).has(concatBytes(Uint8Array.of(AccountKeyPrefix), address));
+    return this.store(ctx).hasS(accountKey(address));
   }
 
   setAccount(ctx: Context, account: Account): void {
     const raw = Any.encode(encodeAccountAny(account)).finish();
     decodedAccounts.set(raw, cloneAccount(account));
-    this.store(ctx).set(concatBytes(Uint8Array.of(AccountKeyPrefix), account.address), raw);
+    this.store(ctx).setS(accountKey(account.address), raw);
   }
 
   nextAccountNumber(ctx: Context): bigint {

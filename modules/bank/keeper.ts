@@ -12,8 +12,9 @@ import { BalancePrefix, BANK_STORE_PREFIX, SupplyPrefix } from "./keys.ts";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function balanceKey(address: Uint8Array, denom: string): Uint8Array {
-  return concatBytes(Uint8Array.of(BalancePrefix, address.length), address, encoder.encode(denom));
+/** BalancePrefix ‖ len(address) ‖ address ‖ denom, in binary-string form (see KVStore.getS). */
+function balanceKey(address: Uint8Array, denom: string): string {
+  return String.fromCharCode(BalancePrefix, address.length) + keyToString(address) + denomKey(denom);
 }
 
 export class BankKeeper {
@@ -24,7 +25,7 @@ export class BankKeeper {
   }
 
   getBalance(ctx: Context, address: Uint8Array, denom: string): bigint {
-    const raw = this.store(ctx).get(balanceKey(address, denom));
+    const raw = this.store(ctx).getS(balanceKey(address, denom));
     return raw ? BigInt(decoder.decode(raw)) : 0n;
   }
 
@@ -39,8 +40,8 @@ export class BankKeeper {
   private setBalance(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
     if (amount < 0n) throw new Error(`negative balance for ${toBech32(address)}`);
     const key = balanceKey(address, denom);
-    if (amount === 0n) this.store(ctx).delete(key);
-    else this.store(ctx).set(key, encoder.encode(amount.toString()));
+    if (amount === 0n) this.store(ctx).deleteS(key);
+    else this.store(ctx).setS(key, encoder.encode(amount.toString()));
   }
 
   private subtract(ctx: Context, address: Uint8Array, coins: Coins[]): void {
@@ -152,6 +153,9 @@ export class BankKeeper {
   }
 }
 
-export function denomKey(denom: string): string {
-  return keyToString(encoder.encode(denom));
+const ASCII_RE = /^[\x00-\x7f]*$/;
+
+/** A denom's UTF-8 bytes as a binary string (valid denoms are ASCII, whose bytes are its chars). */
+function denomKey(denom: string): string {
+  return ASCII_RE.test(denom) ? denom : keyToString(encoder.encode(denom));
 }
