@@ -1,4 +1,5 @@
 // The `trainchain` command: dispatches to subcommands; any error is one line on stderr, exit 1.
+import { STOP_WITH_PARENT } from "./commands/devnet-roles.ts";
 
 const USAGE = `usage: trainchain <command> [args] [flags]
 
@@ -53,6 +54,17 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 export async function main(argv: string[]): Promise<void> {
+  // a devnet role: when the devnet process dies (even by kill -9), stop as on SIGINT instead of lingering
+  if (process.env[STOP_WITH_PARENT] === "1") {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      process.kill(process.pid, "SIGINT");
+      setTimeout(() => process.exit(1), 15_000).unref();
+    }, 1000);
+    watch.unref();
+  }
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(USAGE + "\n");

@@ -215,7 +215,7 @@ export async function datasetRegister(argv: string[]): Promise<void> {
   const res = await signAndBroadcast(f, keyring, signer.key, [{ typeUrl: DATA_REGISTRY_MSG_TYPES.registerDataset, value: msg }], trainchainRegistry());
   const id = datasetIdFromEvents(res);
   const uploadedBytes = allowlist && res.code === 0 && id !== undefined ? await upload(BigInt(id)) : uploadedFirst;
-  const extra = { dataset_id: id ?? null, ...(blobBase !== undefined && dir !== undefined ? { blobs: blobBase, uploaded_bytes: uploadedBytes } : {}), ...(mnistTest !== undefined ? { mnist_test_dir: mnistTest } : {}) };
+  const extra = { dataset_id: id ?? null, ...(dir !== undefined ? { dataset_dir: dir } : {}), ...(blobBase !== undefined && dir !== undefined ? { blobs: blobBase, uploaded_bytes: uploadedBytes } : {}), ...(mnistTest !== undefined ? { mnist_test_dir: mnistTest } : {}) };
   const where = blobBase !== undefined && dir !== undefined ? `; ${uploadedBytes} bytes in the blob store at ${blobBase}` : "";
   report(f, res, `registered dataset ${id ?? "?"} "${msg.name}" in tx ${res.transactionHash} at height ${res.height}${where}`, extra);
 }

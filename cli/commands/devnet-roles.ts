@@ -7,6 +7,9 @@ import type { Logger } from "pino";
 
 const BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
 
+/** Set in a role's environment: the CLI stops itself (as on SIGINT) when its parent is gone. */
+export const STOP_WITH_PARENT = "TRAINCHAIN_STOP_WITH_PARENT";
+
 /** One pino record of a role's log. */
 export type LogRecord = Record<string, unknown> & { level?: number; msg?: string };
 
@@ -24,7 +27,8 @@ export interface RoleProcess {
 
 /** Starts `trainchain <args>`; each log record goes to `onRecord`, warnings and errors also to `log`. */
 export function spawnRole(role: string, args: string[], log: Logger, onRecord: (r: LogRecord) => void): RoleProcess {
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const env = { ...process.env, [STOP_WITH_PARENT]: "1" };
+  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"], env });
   let error: string | undefined;
   let code: number | null | undefined;
   let buffered = "";
@@ -64,7 +68,7 @@ export function spawnRole(role: string, args: string[], log: Logger, onRecord: (
     exited,
     exitCode: () => code,
     lastError: () => error,
-    async stop(graceMs = 20_000): Promise<void> {
+    async stop(graceMs = 10_000): Promise<void> {
       if (code !== undefined) return;
       child.kill("SIGINT");
       const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);

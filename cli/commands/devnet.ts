@@ -292,16 +292,16 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
         "--blobs", api, "--royalty-bps", String(o.royaltyBps ?? 500), "--output", "json", "-y",
       ]),
     );
-    const reg = JSON.parse(registered.output) as { dataset_id: string; mnist_test_dir: string; uploaded_bytes: number };
+    const reg = JSON.parse(registered.output) as { dataset_id: string; dataset_dir: string; mnist_test_dir: string; uploaded_bytes: number };
     const datasetId = BigInt(reg.dataset_id);
     status(`dataset ${datasetId} (MNIST train, 60000 samples, ${(reg.uploaded_bytes / 1e6).toFixed(0)} MB in the blob store) registered by data-owner`);
     checkAbort();
 
-    // the roles' shared artifact cache gets the dataset from the blob store once, before any role needs it
+    // the roles run on the data owner's machine: its shards go into their artifact cache (linked, not
+    // fetched back from the blob store); each role still checks every shard's hash when it loads them
     const onChain = await queries.dataset(datasetId);
     if (!onChain) throw new Error(`dataset ${datasetId} is not on the chain after its registration`);
-    await new ArtifactStore(api, homeCacheDir(home), log).dataset(toHex(onChain.manifestHash), onChain.uris);
-    status("dataset fetched into the roles' artifact cache");
+    new ArtifactStore(api, homeCacheDir(home), log).seedDataset(toHex(onChain.manifestHash), reg.dataset_dir);
 
     // 5. the task, through the `task create` core
     const creatorWallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonics.creator, { prefix: BECH32_PREFIX });

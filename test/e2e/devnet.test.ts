@@ -101,7 +101,7 @@ describe("trainchain devnet", { timeout: 300_000 }, () => {
     await new Promise<void>((resolve, reject) => {
       proc.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
-        if (/2 workers started/.test(stderr)) resolve();
+        if (/training segment|segments accepted/.test(stderr)) resolve();
       });
       void exited.then(() => reject(new Error(`devnet ended early: ${stderr}`)));
     });

@@ -34,6 +34,8 @@ describe("mining: honest workers and a verifier complete a task", { timeout: 180
     verifier = startVerifier({ rpc: net.node.rpc, blobBase: net.blobBase, mnemonic: net.parties[0]!.mnemonic, log: net.log, cacheDir: join(cache, "v"), pollMs: 200 });
     await verifier.ready;
     const outcomes: WorkerProgress[] = [];
+    // when each worker started training a segment and learnt a verdict, in order
+    const timeline: { worker: number; phase: string; segment: bigint }[] = [];
     const w1 = net.parties[3]!;
     const w2 = net.parties[4]!;
     const bonds0 = [await net.balance(w1.address), await net.balance(w2.address)];
@@ -49,6 +51,8 @@ describe("mining: honest workers and a verifier complete a task", { timeout: 180
           pollMs: 200,
           onProgress: (e) => {
             if (e.phase === "verdict") outcomes.push(e);
+            const first = e.phase === "training" && !timeline.some((x) => x.worker === i && x.phase === "training" && x.segment === e.segment);
+            if (e.phase === "verdict" || first) timeline.push({ worker: i, phase: e.phase, segment: e.segment! });
           },
         }),
       );
@@ -75,6 +79,16 @@ describe("mining: honest workers and a verifier complete a task", { timeout: 180
     for (const [i, p] of [w1, w2].entries()) {
       if (paid.has(p.address)) assert.ok((await net.balance(p.address)) > bonds0[i]!, `worker ${i} was paid`);
     }
+    // pipelined: a worker that trained segments i and i + 1 started i + 1 before the verdict on i
+    for (const a of accepted) {
+      const i = BigInt(a.segment);
+      const w = [w1, w2].findIndex((p) => p.address === a.worker);
+      if (!accepted.some((b) => b.worker === a.worker && BigInt(b.segment) === i + 1n)) continue;
+      const startedNext = timeline.findIndex((e) => e.worker === w && e.phase === "training" && e.segment === i + 1n);
+      const verdict = timeline.findIndex((e) => e.worker === w && e.phase === "verdict" && e.segment === i);
+      assert.ok(startedNext >= 0 && verdict >= 0 && startedNext < verdict, `worker ${w} waited for the verdict on segment ${i} before training ${i + 1n}: ${JSON.stringify(timeline, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+    }
+    assert.ok(accepted.some((a) => accepted.some((b) => b.worker === a.worker && BigInt(b.segment) === BigInt(a.segment) + 1n)), "one worker proved two consecutive segments");
     // the head is the last accepted segment's final checkpoint
     assert.equal(Buffer.from(task.headHash).toString("hex").length, 64);
   });

@@ -1,6 +1,6 @@
 // Task artifacts (step graph, checkpoints, dataset manifest and shards) fetched from blob stores,
 // hash-checked, and cached on disk by sha256 so a restart or the next segment fetches nothing twice.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { Logger } from "pino";
@@ -120,6 +120,26 @@ export class ArtifactStore {
       for (const shard of corrupt) rmSync(join(dir, shardFileName(shard.sha256)), { force: true });
       await fetchMissing();
       return loadDataset(dir, h);
+    }
+  }
+
+  /**
+   * Puts a dataset this machine already holds (`localDir`: its manifest and shards, e.g. what the
+   * data owner imported) into the cache under `manifestHash`, by hard link where possible. Nothing is
+   * trusted: `dataset()` checks every shard's hash when it loads them and fetches any that differ.
+   */
+  seedDataset(manifestHash: string, localDir: string): void {
+    const dir = join(this.cacheDir, "datasets", manifestHash.toLowerCase());
+    mkdirSync(dir, { recursive: true });
+    const manifest = checkManifest(JSON.parse(readFileSync(join(localDir, MANIFEST_FILE), "utf8")));
+    for (const name of [MANIFEST_FILE, ...manifest.shards.map((s) => shardFileName(s.sha256))]) {
+      const to = join(dir, name);
+      if (existsSync(to)) continue;
+      try {
+        linkSync(join(localDir, name), to);
+      } catch {
+        copyFileSync(join(localDir, name), to);
+      }
     }
   }
 
