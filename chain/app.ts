@@ -296,7 +296,7 @@ export class TrainchainApp implements AbciApplication {
     // CheckTx answers without events, so none are built
     const ctx = new Context(branch, this.blockInfoForCheck(), recheck ? "recheck" : "check", meter, new DiscardingEventManager());
     try {
-      runAnte(ctx, decoded, this.anteDeps(), this.anteOptions);
+      runAnte(ctx, decoded, this.anteDeps, this.anteOptions);
     } catch (err) {
       return checkTxError(err, gasLimit, meter.consumed());
     }
@@ -390,7 +390,7 @@ export class TrainchainApp implements AbciApplication {
     const anteStore = new CacheStore(parent);
     const anteCtx = new Context(anteStore, block, mode, meter);
     try {
-      runAnte(anteCtx, tx, this.anteDeps(), this.anteOptions);
+      runAnte(anteCtx, tx, this.anteDeps, this.anteOptions);
     } catch (err) {
       return execError(err, wanted, meter.consumed(), []);
     }
@@ -511,15 +511,13 @@ export class TrainchainApp implements AbciApplication {
     return { height: this.lastHeight + 1n, time: this.lastBlockTime, chainId: this.chainId, hash: new Uint8Array(32), proposer: new Uint8Array() };
   }
 
-  private anteDeps(): AnteDeps {
-    return {
-      accounts: this.accounts,
-      bank: this.bank,
-      isVerified: (hash) => this.verified.has(keyToString(hash)),
-      // one-shot: once CheckTx accepts the tx, its hash is in `verified` and the key is not needed
-      isSignatureVerified: (key) => this.verifiedSignatures.delete(key),
-    };
-  }
+  private readonly anteDeps: AnteDeps = {
+    accounts: this.accounts,
+    bank: this.bank,
+    isVerified: (hash) => this.verified.has(keyToString(hash)),
+    // one-shot: once CheckTx accepts the tx, its hash is in `verified` and the key is not needed
+    isSignatureVerified: (key) => this.verifiedSignatures.delete(key),
+  };
 
   /** Runs every module invariant against the committed state; returns the broken ones. */
   checkInvariants(): string[] {

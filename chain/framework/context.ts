@@ -50,7 +50,7 @@ export class PrefixStore implements KVStore {
     private readonly parent: KVStore,
     private readonly prefix: Uint8Array,
   ) {
-    this.p = keyToString(prefix);
+    this.p = String.fromCharCode(...prefix);
   }
   private k(key: Uint8Array): Uint8Array {
     return concatBytes(this.prefix, key);

@@ -6,15 +6,16 @@ import { ResponseFinalizeBlock, TxResult, type Event } from "cosmjs-types/tender
 import { ChainDb, DbPrefix, dbKey, heightKey, type BatchOp } from "../store/db.ts";
 import { concatBytes, readUint64BE, toHex, uint32BE, uint64BE } from "../store/bytes.ts";
 import { txHash } from "../tx.ts";
+import { encodeTxResult } from "./tx-result-codec.ts";
 import { matchesQuery, parseQuery, type Query } from "./query.ts";
 import type { BlockRecord, BlockResultsRecord, SearchOptions, TxRecord } from "./types.ts";
 
 const enc = new TextEncoder();
 const SEP = Uint8Array.of(0);
 
-/** 'v' ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ height, from "type.key\0value" with one UTF-8 encode. */
-function txEventKey(typeKeyValue: string, height: Uint8Array): Uint8Array {
-  const text = Buffer.from(`${typeKeyValue}\u0000`, "utf8");
+/** 'v' ‖ type.key ‖ 0 ‖ value ‖ 0 ‖ height, with one UTF-8 encode. */
+function txEventKey(type: string, attribute: string, value: string, height: Uint8Array): Uint8Array {
+  const text = Buffer.from(`${type}.${attribute}\u0000${value}\u0000`, "utf8");
   const key = new Uint8Array(1 + text.length + height.length);
   key[0] = DbPrefix.txEvent;
   key.set(text, 1);
@@ -90,28 +91,36 @@ export class BlockStore {
     const hb = uint64BE(h);
     // The event index holds one entry per indexed (type.key, value) and height, listing the txs
     // that carry it: most attributes (sender, fee, action, amount…) repeat across a block's txs.
-    const carriers = new Map<string, number[]>();
+    // Grouped by type, then key, then value: no string is built per attribute.
+    const carriers = new Map<string, Map<string, Map<string, number[]>>>();
     for (let i = 0; i < block.txs.length; i++) {
       const tx = block.txs[i]!;
       const result = results.txResults[i]!;
       const pos = concatBytes(hb, uint32BE(i));
-      ops.push({ type: "put", key: dbKey(DbPrefix.tx, pos), value: TxResult.encode({ height: h, index: i, tx, result }).finish() });
+      ops.push({ type: "put", key: dbKey(DbPrefix.tx, pos), value: encodeTxResult(h, i, tx, result) });
       ops.push({ type: "put", key: dbKey(DbPrefix.txHash, txHashes[i]!), value: pos });
       for (const e of result.events) {
+        let byKey = carriers.get(e.type);
+        if (!byKey) carriers.set(e.type, (byKey = new Map()));
         for (const a of e.attributes) {
           if (!a.index) continue;
-          const k = `${e.type}.${a.key}\u0000${a.value}`;
-          const txs = carriers.get(k);
-          if (!txs) carriers.set(k, [i]);
+          let byValue = byKey.get(a.key);
+          if (!byValue) byKey.set(a.key, (byValue = new Map()));
+          const txs = byValue.get(a.value);
+          if (!txs) byValue.set(a.value, [i]);
           else if (txs[txs.length - 1] !== i) txs.push(i);
         }
       }
     }
-    for (const [k, txs] of carriers) {
-      const value = new Uint8Array(4 * txs.length);
-      const view = new DataView(value.buffer);
-      for (let j = 0; j < txs.length; j++) view.setUint32(4 * j, txs[j]!);
-      ops.push({ type: "put", key: txEventKey(k, hb), value });
+    for (const [type, byKey] of carriers) {
+      for (const [key, byValue] of byKey) {
+        for (const [value, txs] of byValue) {
+          const list = new Uint8Array(4 * txs.length);
+          const view = new DataView(list.buffer);
+          for (let j = 0; j < txs.length; j++) view.setUint32(4 * j, txs[j]!);
+          ops.push({ type: "put", key: txEventKey(type, key, value, hb), value: list });
+        }
+      }
     }
     for (const e of results.finalizeBlockEvents) {
       for (const a of e.attributes) {

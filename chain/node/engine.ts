@@ -4,7 +4,8 @@
 import { Header } from "cosmjs-types/tendermint/types/types";
 import type { Commit } from "cosmjs-types/tendermint/types/types";
 import { BlockIDFlag } from "cosmjs-types/tendermint/types/validator";
-import { ExecTxResult, type ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
+import type { ExecTxResult, ValidatorUpdate } from "cosmjs-types/tendermint/abci/types";
+import { encodeExecTxResult } from "./tx-result-codec.ts";
 import type { Logger } from "pino";
 import type { AbciApplication } from "../app.ts";
 import type { BlockStore } from "./blockstore.ts";
@@ -48,7 +49,7 @@ function later(a: Time, b: Time): boolean {
 /** Deterministic part of a tx result that goes into LastResultsHash, as CometBFT hashes it. */
 function resultsHash(results: ExecTxResult[]): Uint8Array {
   return merkleRoot(
-    results.map((r) => ExecTxResult.encode({ code: r.code, data: r.data, log: "", info: "", gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: [], codespace: "" }).finish()),
+    results.map((r) => encodeExecTxResult({ code: r.code, data: r.data, log: "", info: "", gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: [], codespace: "" })),
   );
 }
 

@@ -13,11 +13,15 @@ const LEAF = Uint8Array.of(0);
 const INNER = Uint8Array.of(1);
 
 export function merkleRoot(items: Uint8Array[]): Uint8Array {
-  if (items.length === 0) return sha256();
-  if (items.length === 1) return sha256(LEAF, items[0]!);
+  return items.length === 0 ? sha256() : subtreeRoot(items, 0, items.length);
+}
+
+/** Root of items[start, start + n), n ≥ 1: the left subtree holds the largest power of two < n. */
+function subtreeRoot(items: Uint8Array[], start: number, n: number): Uint8Array {
+  if (n === 1) return sha256(LEAF, items[start]!);
   let k = 1;
-  while (k * 2 < items.length) k *= 2;
-  return sha256(INNER, merkleRoot(items.slice(0, k)), merkleRoot(items.slice(k)));
+  while (k * 2 < n) k *= 2;
+  return sha256(INNER, subtreeRoot(items, start, k), subtreeRoot(items, start + k, n - k));
 }
 
 export { sha256 };

@@ -1,0 +1,173 @@
+// Protobuf encoders for tendermint.abci.TxResult and ExecTxResult, the largest values the block
+// store writes per tx. Byte-identical to cosmjs-types' encoders (test/unit/tx-result-codec.test.ts)
+// but in two passes — sizes, then writes into one buffer — instead of a linked list of write
+// operations per field and a string round trip per int64.
+import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
+// cosmjs-types' own UTF-8 routines, so that strings (even lone surrogates) encode as there
+import { utf8Length, utf8Write } from "cosmjs-types/utf8";
+
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
+/** int64 as protobuf writes it: negative values as their 64-bit two's complement (10 bytes). */
+function int64Size(v: bigint): number {
+  let u = BigInt.asUintN(64, v);
+  if (u < 0x80000000n) return varintSize(Number(u));
+  let n = 1;
+  while (u >= 0x80n) {
+    u >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+/** Length-delimited field: tag + length varint + payload. */
+function fieldSize(payload: number): number {
+  return 1 + varintSize(payload) + payload;
+}
+
+class Writer {
+  readonly buf: Buffer;
+  pos = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  varint(n: number): void {
+    while (n >= 0x80) {
+      this.buf[this.pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.buf[this.pos++] = n;
+  }
+
+  int64(v: bigint): void {
+    let u = BigInt.asUintN(64, v);
+    if (u < 0x80000000n) return this.varint(Number(u));
+    while (u >= 0x80n) {
+      this.buf[this.pos++] = Number(u & 0x7fn) | 0x80;
+      u >>= 7n;
+    }
+    this.buf[this.pos++] = Number(u);
+  }
+
+  bytes(tag: number, b: Uint8Array): void {
+    this.buf[this.pos++] = tag;
+    this.varint(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  string(tag: number, s: string, byteLength: number): void {
+    this.buf[this.pos++] = tag;
+    this.varint(byteLength);
+    if (byteLength === s.length) {
+      // ASCII (most event keys and values): one byte per char
+      for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+    } else {
+      this.pos += utf8Write(s, this.buf, this.pos);
+    }
+  }
+}
+
+// Pass 1 records, in write order, each string's UTF-8 length and each nested message's size;
+// pass 2 reads them back in the same order.
+
+function execTxResultSize(r: ExecTxResult, sizes: number[]): number {
+  let size = 0;
+  if (r.code !== 0) size += 1 + varintSize(r.code >>> 0);
+  if (r.data.length !== 0) size += fieldSize(r.data.length);
+  size += stringSize(r.log, sizes) + stringSize(r.info, sizes);
+  if (r.gasWanted !== 0n) size += 1 + int64Size(r.gasWanted);
+  if (r.gasUsed !== 0n) size += 1 + int64Size(r.gasUsed);
+  for (const e of r.events) size += fieldSize(eventSize(e, sizes));
+  return size + stringSize(r.codespace, sizes);
+}
+
+function stringSize(s: string, sizes: number[]): number {
+  if (s === "") return 0;
+  const n = utf8Length(s);
+  sizes.push(n);
+  return fieldSize(n);
+}
+
+function eventSize(e: Event, sizes: number[]): number {
+  const at = sizes.length;
+  sizes.push(0); // the event's size, filled in below
+  let size = stringSize(e.type, sizes);
+  for (const a of e.attributes) {
+    const attrAt = sizes.length;
+    sizes.push(0);
+    const attr = stringSize(a.key, sizes) + stringSize(a.value, sizes) + (a.index ? 2 : 0);
+    sizes[attrAt] = attr;
+    size += fieldSize(attr);
+  }
+  sizes[at] = size;
+  return size;
+}
+
+function writeExecTxResult(w: Writer, r: ExecTxResult, sizes: number[], next: { i: number }): void {
+  if (r.code !== 0) {
+    w.buf[w.pos++] = 8;
+    w.varint(r.code >>> 0);
+  }
+  if (r.data.length !== 0) w.bytes(18, r.data);
+  if (r.log !== "") w.string(26, r.log, sizes[next.i++]!);
+  if (r.info !== "") w.string(34, r.info, sizes[next.i++]!);
+  if (r.gasWanted !== 0n) {
+    w.buf[w.pos++] = 40;
+    w.int64(r.gasWanted);
+  }
+  if (r.gasUsed !== 0n) {
+    w.buf[w.pos++] = 48;
+    w.int64(r.gasUsed);
+  }
+  for (const e of r.events) {
+    w.buf[w.pos++] = 58;
+    w.varint(sizes[next.i++]!);
+    if (e.type !== "") w.string(10, e.type, sizes[next.i++]!);
+    for (const a of e.attributes) {
+      w.buf[w.pos++] = 18;
+      w.varint(sizes[next.i++]!);
+      if (a.key !== "") w.string(10, a.key, sizes[next.i++]!);
+      if (a.value !== "") w.string(18, a.value, sizes[next.i++]!);
+      if (a.index) {
+        w.buf[w.pos++] = 24;
+        w.buf[w.pos++] = 1;
+      }
+    }
+  }
+  if (r.codespace !== "") w.string(66, r.codespace, sizes[next.i++]!);
+}
+
+export function encodeExecTxResult(r: ExecTxResult): Uint8Array {
+  const sizes: number[] = [];
+  const w = new Writer(execTxResultSize(r, sizes));
+  writeExecTxResult(w, r, sizes, { i: 0 });
+  return w.buf;
+}
+
+export function encodeTxResult(height: bigint, index: number, tx: Uint8Array, result: ExecTxResult): Uint8Array {
+  const sizes: number[] = [];
+  const resultSize = execTxResultSize(result, sizes);
+  let size = fieldSize(resultSize);
+  if (height !== 0n) size += 1 + int64Size(height);
+  if (index !== 0) size += 1 + varintSize(index >>> 0);
+  if (tx.length !== 0) size += fieldSize(tx.length);
+  const w = new Writer(size);
+  if (height !== 0n) {
+    w.buf[w.pos++] = 8;
+    w.int64(height);
+  }
+  if (index !== 0) {
+    w.buf[w.pos++] = 16;
+    w.varint(index >>> 0);
+  }
+  if (tx.length !== 0) w.bytes(26, tx);
+  w.buf[w.pos++] = 34;
+  w.varint(resultSize);
+  writeExecTxResult(w, result, sizes, { i: 0 });
+  return w.buf;
+}
