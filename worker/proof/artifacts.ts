@@ -98,7 +98,7 @@ export class ArtifactStore {
 
   private async fetchDataset(h: string, dir: string, uris: readonly string[]): Promise<LoadedDataset> {
     mkdirSync(dir, { recursive: true });
-    const manifestBytes = await this.get(h, uris);
+    const manifestBytes = this.cached(join(dir, MANIFEST_FILE), h) ?? (await this.get(h, uris));
     const manifest = checkManifest(JSON.parse(Buffer.from(manifestBytes).toString("utf8")));
     if (!existsSync(join(dir, MANIFEST_FILE))) this.writeAtomic(join(dir, MANIFEST_FILE), manifestBytes);
     // shards on disk are checked once, by loadDataset; a corrupt one is fetched again
