@@ -52,12 +52,15 @@ export function signatureKey(txHash: Uint8Array, index: number, accountNumber: b
   return `${keyToString(txHash)}/${index}/${accountNumber}/${keyToString(pubKey)}`;
 }
 
-const SECP256K1_N_HALF = BigInt("0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0");
+const SECP256K1_N_HALF = Buffer.from("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", "hex");
 
+/** s (bytes 32..64, big-endian) ≤ n/2, compared bytewise. */
 export function isLowS(signature: Uint8Array): boolean {
-  let s = 0n;
-  for (let i = 32; i < 64; i++) s = (s << 8n) | BigInt(signature[i]!);
-  return s <= SECP256K1_N_HALF;
+  for (let i = 0; i < 32; i++) {
+    const d = signature[32 + i]! - SECP256K1_N_HALF[i]!;
+    if (d !== 0) return d < 0;
+  }
+  return true;
 }
 
 /** Runs the ante chain; throws an AppError on the first failing check. */

@@ -3,6 +3,8 @@
 import { quote } from "../framework/errors.ts";
 
 export function keyToString(key: Uint8Array): string {
+  // short keys (addresses, store keys, hashes) convert faster without a Buffer object
+  if (key.length <= 64) return String.fromCharCode.apply(null, key as unknown as number[]);
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
 }
 
