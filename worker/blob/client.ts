@@ -20,6 +20,8 @@ export interface BlobClientOptions {
 export interface PutOptions {
   /** Record the blob as belonging to this (ALLOWLIST) dataset. */
   dataset?: bigint | string;
+  /** The blob's sha256 when the caller knows it (the store checks it against what it receives). */
+  sha256?: string;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -68,7 +70,7 @@ export class BlobClient {
 
   /** Uploads bytes; returns their lowercase hex sha256 (the server checks it). Idempotent. */
   async put(bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
-    const hash = sha256Hex(bytes);
+    const hash = options.sha256 !== undefined ? checkHash(options.sha256) : sha256Hex(bytes);
     const query = new URLSearchParams({ sha256: hash });
     if (options.dataset !== undefined) query.set("dataset", String(options.dataset));
     const url = `${this.baseUrl}/blobs?${query.toString()}`;

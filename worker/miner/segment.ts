@@ -15,8 +15,8 @@ export interface SegmentJob {
   intervals: number;
   stepsPerInterval: number;
   strategy?: SegmentStrategy;
-  /** Stores a checkpoint; resolves to its URI. */
-  upload(bytes: Uint8Array): Promise<string>;
+  /** Stores a checkpoint (sha256 `hash`); resolves to its URI. */
+  upload(bytes: Uint8Array, hash: string): Promise<string>;
   /** Asked after each interval: stop training this segment? (it is finished when near its end) */
   stopRequested(): boolean;
   /** Asked after each interval: drop this segment now? (training ahead whose start was not accepted) */
@@ -75,7 +75,7 @@ export async function trainSegment(job: SegmentJob): Promise<SegmentOutcome> {
     hashes.push(new Uint8Array(Buffer.from(hash, "hex")));
     losses.push(meanLossMicro(run.losses));
     norms.push(updateNormPpb(intervalStart, run.end));
-    const upload = (): Promise<string> => job.upload(bytes);
+    const upload = (): Promise<string> => job.upload(bytes, hash);
     const published = job.strategy?.publish ? job.strategy.publish(bytes, hash, upload) : upload();
     uploads.push(published.then((uri): Settled => ({ ok: true, uri }), (err: Error): Settled => ({ ok: false, error: err.message.split("\n")[0] ?? "" })));
     job.log.debug({ interval: i, hash, normPpb: norms[i]!.toString(), lossMicro: losses[i]!.toString() }, "interval checkpoint");

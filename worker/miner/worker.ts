@@ -150,7 +150,7 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
         intervals: p.intervals,
         stepsPerInterval: p.stepsPerInterval,
         ...(dependencies.strategy ? { strategy: dependencies.strategy } : {}),
-        upload: (bytes) => withRetry(() => store.put(bytes), { log: segmentLog(index), what: "upload checkpoint", attempts: 6, retryable: () => true }),
+        upload: (bytes, hash) => withRetry(() => store.put(bytes, hash), { log: segmentLog(index), what: "upload checkpoint", attempts: 6, retryable: () => true }),
         stopRequested: () => stopping,
         ...(cancelled ? { cancelled } : {}),
         progress,

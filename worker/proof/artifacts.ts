@@ -71,9 +71,9 @@ export class ArtifactStore {
     throw new Error(`blob ${h} is unavailable: ${errors.join("; ")}`);
   }
 
-  /** Uploads `bytes` (idempotent) and keeps a cached copy; returns the blob's URI. */
-  async put(bytes: Uint8Array): Promise<string> {
-    const hash = await this.blobs.put(bytes);
+  /** Uploads `bytes` (idempotent; `sha256` when the caller knows it) and keeps a cached copy; returns the blob's URI. */
+  async put(bytes: Uint8Array, sha256?: string): Promise<string> {
+    const hash = await this.blobs.put(bytes, sha256 !== undefined ? { sha256 } : {});
     const path = join(this.cacheDir, "blobs", hash);
     if (!existsSync(path)) this.writeAtomic(path, bytes);
     return this.blobs.uri(hash);
