@@ -37,10 +37,14 @@ export interface AnteDeps {
   isSignatureVerified(key: string): boolean;
 }
 
-/** sha256 of the SignDoc a signer signs in SIGN_MODE_DIRECT, over the raw received bytes. */
+/** The SignDoc a signer signs in SIGN_MODE_DIRECT, over the raw received bytes. */
+export function signDocBytes(tx: DecodedTx, chainId: string, accountNumber: bigint): Uint8Array {
+  return SignDoc.encode({ bodyBytes: tx.raw.bodyBytes, authInfoBytes: tx.raw.authInfoBytes, chainId, accountNumber }).finish();
+}
+
+/** sha256 of the SignDoc: the message the signature is over. */
 export function signDocDigest(tx: DecodedTx, chainId: string, accountNumber: bigint): Uint8Array {
-  const signDoc = SignDoc.encode({ bodyBytes: tx.raw.bodyBytes, authInfoBytes: tx.raw.authInfoBytes, chainId, accountNumber }).finish();
-  return hash("sha256", signDoc, "buffer") as unknown as Uint8Array;
+  return hash("sha256", signDocBytes(tx, chainId, accountNumber), "buffer") as unknown as Uint8Array;
 }
 
 /**

@@ -28,7 +28,7 @@ import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Logger } from "pino";
 import "./framework/proto-writer.ts";
-import { runAnte, signatureKey, signDocDigest, type AnteDeps, type AnteOptions } from "./ante.ts";
+import { runAnte, signatureKey, signDocBytes, type AnteDeps, type AnteOptions } from "./ante.ts";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { fromBech32 } from "./framework/address.ts";
 import { decodeTx, txHash, type DecodedTx } from "./tx.ts";
@@ -271,7 +271,7 @@ export class TrainchainApp implements AbciApplication {
         }
       }
       if (!pubKey || pubKey.length !== 33) return undefined;
-      checks.push({ digest: signDocDigest(tx, this.chainId, account.accountNumber), signature, pubKey });
+      checks.push({ signDoc: signDocBytes(tx, this.chainId, account.accountNumber), signature, pubKey });
       keys.push(signatureKey(hash, i, account.accountNumber, pubKey));
     }
     return { checks, keys };

@@ -1,12 +1,13 @@
-// A worker_threads pool that verifies secp256k1 signatures off the main thread, in batches.
-// CheckTx then finds each verified (digest, signature, pubkey) in the app's cache and skips the
+// A worker_threads pool that hashes SignDocs and verifies secp256k1 signatures off the main
+// thread, in batches. CheckTx then finds each verified signature in the app's cache and skips the
 // check on the event loop. Results never feed state directly: the ante chain still verifies any
 // signature it does not find in the cache.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 
 export interface SigCheck {
-  digest: Uint8Array;
+  /** The encoded SignDoc; the worker verifies the signature over its sha256. */
+  signDoc: Uint8Array;
   signature: Uint8Array;
   pubKey: Uint8Array;
 }
