@@ -63,6 +63,7 @@ export interface DevnetSummary {
   task_id: string;
   status: string;
   segments_total: string;
+  segment_steps: string;
   segments_accepted: number;
   segments_rejected: number;
   proofs_expired: number;
@@ -383,6 +384,7 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       task_id: taskId.toString(),
       status: report.status,
       segments_total: total.toString(),
+      segment_steps: created.spec.segmentSteps.toString(),
       segments_accepted: report.proofs.filter((p) => p.status === "ACCEPTED").length,
       segments_rejected: report.proofs.filter((p) => p.status === "REJECTED").length,
       proofs_expired: report.proofs.filter((p) => p.status === "EXPIRED").length,
