@@ -66,10 +66,12 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
   const missingOut = expectedOutputs.filter((n) => !session.outputNames.includes(n));
   if (missingOut.length > 0) throw new Error(`step graph lacks outputs ${missingOut.join(", ")}; expected <name>.next for every param/state tensor and loss`);
 
-  // `cur` holds the state fed to the next step. After a run, ORT's output tensors (fresh JS-owned
-  // buffers) become `cur`: measured faster than binding pre-allocated output buffers, which doubles
-  // the working set the step touches.
+  // Two sets of state buffers, ping-ponged: ORT reads the state from `cur` and writes the next state
+  // into `next` (pre-allocated outputs), then they swap. Letting ORT allocate fresh outputs instead
+  // costs a model-sized allocation per step, and in a process with a large heap (a worker holding a
+  // dataset) the garbage collection that follows nearly doubled the step time.
   let cur: Record<string, ort.Tensor> = {};
+  let next: Record<string, ort.Tensor> = {};
   const stepData = new BigInt64Array(1);
   const lrData = new Float32Array(1);
   const lossData = new Float32Array(1);
@@ -77,6 +79,7 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
   const lrTensor = new ort.Tensor("float32", lrData, []);
   let loaded = false;
   const feeds: Record<string, ort.Tensor> = { step: stepTensor, lr: lrTensor };
+  const fetches: Record<string, ort.Tensor> = { loss: new ort.Tensor("float32", lossData, []) };
 
   // The batch assembler refills the same buffers every step: wrap each buffer in an ORT tensor once.
   const wrapped = new WeakMap<object, ort.Tensor>();
@@ -91,6 +94,7 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
   const bindState = (): void => {
     for (const n of stateNames) {
       feeds[n] = cur[n] as ort.Tensor;
+      fetches[`${n}.next`] = next[n] as ort.Tensor;
     }
   };
 
@@ -106,6 +110,7 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
         if (!want.has(name)) throw new Error(`checkpoint has tensor ${name} that the step graph does not use; expected exactly ${stateNames.join(", ")}`);
       }
       const a: Record<string, ort.Tensor> = {};
+      const b: Record<string, ort.Tensor> = {};
       for (const name of stateNames) {
         const t = ckpt.tensors.get(name);
         if (t === undefined) throw new Error(`checkpoint lacks tensor ${name} required by the step graph`);
@@ -117,8 +122,10 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
           }
         }
         a[name] = new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
+        b[name] = new ort.Tensor("float32", new Float32Array(t.data.length), t.dims);
       }
       cur = a;
+      next = b;
       stepData[0] = ckpt.step;
       bindState();
       loaded = true;
@@ -132,14 +139,9 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
         feeds[name] = tensorFor(t);
       }
       feeds[spec.labels.name] = tensorFor(batch.labels);
-      const out = await session.run(feeds);
-      // ORT's freshly allocated outputs become the next step's inputs (no copy into our buffers)
-      for (const n of stateNames) {
-        const t = out[`${n}.next`] as ort.Tensor;
-        cur[n] = t;
-        feeds[n] = t;
-      }
-      lossData[0] = (out.loss as ort.Tensor).data[0] as number;
+      await session.run(feeds, fetches);
+      [cur, next] = [next, cur];
+      bindState();
       stepData[0] = (stepData[0] as bigint) + 1n;
       return lossData[0] as number;
     },
