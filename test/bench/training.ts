@@ -78,13 +78,18 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
     return [(performance.now() - t0) / iters, (cpuMs() - c0) / iters];
   };
 
-  // Raw: the minimal honest loop over the same graph in its own session — state fed back from the
-  // outputs, the step counter advanced, and a different pre-gathered batch every step (a ring of
-  // distinct batches, so the batch data is not cache-hot either).
+  // Raw: the minimal honest loop over the same graph in its own session — the state ping-ponged
+  // between two pre-allocated buffer sets (ORT writes the next state into the idle set), the step
+  // counter advanced, and a different pre-gathered batch every step (a ring of distinct batches, so
+  // the batch data is not cache-hot either).
   const { session } = await createDeviceSession(bundle.step, profile);
   const stepData = new BigInt64Array(1);
   const feeds: Record<string, ort.Tensor> = { step: new ort.Tensor("int64", stepData, []), lr: new ort.Tensor("float32", Float32Array.of(0.01), []) };
-  for (const [name, t] of start.tensors) feeds[name] = new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
+  const fetches: Record<string, ort.Tensor> = { loss: new ort.Tensor("float32", new Float32Array(1), []) };
+  for (const [name, t] of start.tensors) {
+    feeds[name] = new ort.Tensor("float32", Float32Array.from(t.data), t.dims);
+    fetches[`${name}.next`] = new ort.Tensor("float32", new Float32Array(t.data.length), t.dims);
+  }
   const ring: { x: ort.Tensor; y: ort.Tensor }[] = [];
   const ringSampler = createSampler(2n, train.samples, batch);
   for (let k = 0; k < 16; k++) {
@@ -100,8 +105,12 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
       const b = ring[r0++ % ring.length] as { x: ort.Tensor; y: ort.Tensor };
       feeds[input.name] = b.x;
       feeds[bundle.labels.name] = b.y;
-      const out = await session.run(feeds);
-      for (const n of stateNames) feeds[n] = out[`${n}.next`] as ort.Tensor;
+      await session.run(feeds, fetches);
+      for (const n of stateNames) {
+        const written = fetches[`${n}.next`] as ort.Tensor;
+        fetches[`${n}.next`] = feeds[n] as ort.Tensor;
+        feeds[n] = written;
+      }
       stepData[0] = (stepData[0] as bigint) + 1n;
     }
     return [(performance.now() - t0) / iters, (cpuMs() - c0) / iters];
