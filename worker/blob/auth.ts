@@ -1,17 +1,10 @@
 // Signed blob reads: the client half of the scheme the blob server checks for ALLOWLIST datasets.
 // A request carries address, compressed secp256k1 pubkey, unix time and a 64-byte r‖s signature
 // over sha256("trainchain-blob-get\n" + hash + "\n" + time).
-import { createHash } from "node:crypto";
 import secp256k1 from "secp256k1";
-import { bech32 } from "bech32";
 import { Bip39, EnglishMnemonic, Slip10, Slip10Curve, stringToPath } from "@cosmjs/crypto";
-
-export const BLOB_AUTH_HEADERS = {
-  address: "x-trainchain-address",
-  pubkey: "x-trainchain-pubkey",
-  time: "x-trainchain-time",
-  signature: "x-trainchain-signature",
-} as const;
+import { BLOB_AUTH_HEADERS, blobGetDigest } from "../../chain/blobs/auth.ts";
+import { pubkeyToAddress, toBech32 } from "../../chain/framework/address.ts";
 
 const COSMOS_HD_PATH = "m/44'/118'/0'/0/0";
 
@@ -24,22 +17,11 @@ export interface BlobSigner {
   sign(digest: Uint8Array): Uint8Array;
 }
 
-/** The digest a blob GET signs. */
-export function blobGetDigest(hash: string, unixTime: number): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(`trainchain-blob-get\n${hash}\n${unixTime}`).digest());
-}
-
-function addressOf(pubkey: Uint8Array, prefix: string): string {
-  const sha = createHash("sha256").update(pubkey).digest();
-  const rip = createHash("ripemd160").update(sha).digest();
-  return bech32.encode(prefix, bech32.toWords(rip));
-}
-
 export function blobSignerFromPrivateKey(privateKey: Uint8Array, prefix = "train"): BlobSigner {
   if (privateKey.length !== 32 || !secp256k1.privateKeyVerify(privateKey)) throw new Error("blob signer: invalid secp256k1 private key");
   const pubkey = secp256k1.publicKeyCreate(privateKey, true);
   return {
-    address: addressOf(pubkey, prefix),
+    address: toBech32(pubkeyToAddress(pubkey), prefix),
     pubkey,
     sign: (digest: Uint8Array): Uint8Array => secp256k1.ecdsaSign(digest, privateKey).signature,
   };
