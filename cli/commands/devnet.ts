@@ -244,8 +244,8 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     onEvents(ev.results.finalizeBlockEvents);
     for (const r of ev.results.txResults) onEvents(r.events);
   });
-  const workers: RoleProcess[] = [];
-  let verifier: RoleProcess | undefined;
+  // the verifier and the workers, stopped in `finally` whatever happens
+  const roles: RoleProcess[] = [];
   let queries: TaskQueries | undefined;
   let stargate: StargateClient | undefined;
   let creatorClient: SigningStargateClient | undefined;
@@ -266,23 +266,25 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     // content-addressed artifact cache
     const intervals = (taskParams.segmentSteps ?? 1n) / (taskParams.checkpointInterval ?? 1n);
     const roleArgs = ["--home", home, "--keyring-backend", "test", "--node", rpc, "--blobs", api];
-    const lastLoss: { value?: number } = {};
+    let lastLoss: number | undefined;
     const phases = new Map<string, string>();
     const validatorRole = spawnRole("validator", ["verifier", "start", "--from", "validator", ...roleArgs, "--log-level", "info"], log, () => undefined);
-    verifier = validatorRole;
+    const workers: RoleProcess[] = [];
+    roles.push(validatorRole);
     for (const role of ["worker1", "worker2"] as const) {
       workers.push(
         spawnRole(role, ["worker", "start", "--from", role, ...roleArgs, "--log-level", "debug"], log, (r) => {
           const segment = r.segment as string | undefined;
           if (r.msg === "proof submitted") {
             trainingMsBy.set(`${addresses[role]}/${segment}`, Number(r.trainingMs ?? 0));
-            if (r.lossMicro !== undefined) lastLoss.value = Number(r.lossMicro) / 1e6;
+            if (r.lossMicro !== undefined) lastLoss = Number(r.lossMicro) / 1e6;
           }
           const phase = WORKER_PHASES[String(r.msg)];
           if (phase !== undefined) phases.set(role, `${phase}${segment !== undefined ? ` segment ${segment}` : ""}${r.interval !== undefined ? ` interval ${Number(r.interval) + 1}/${intervals}` : ""}`);
         }),
       );
     }
+    roles.push(...workers);
     status("verifier (validator) and 2 workers starting");
 
     // 4. MNIST registered by the data owner, through `trainchain dataset register --mnist`
@@ -329,7 +331,7 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       checkAbort();
       const task = await queries.task(taskId);
       if (task.segmentsDone !== lastDone) {
-        if (task.segmentsDone > 0n) status(`segments accepted ${task.segmentsDone}/${total}${lastLoss.value !== undefined ? `, loss ${lastLoss.value.toFixed(4)}` : ""}`);
+        if (task.segmentsDone > 0n) status(`segments accepted ${task.segmentsDone}/${total}${lastLoss !== undefined ? `, loss ${lastLoss.toFixed(4)}` : ""}`);
         lastDone = task.segmentsDone;
       } else if (Date.now() - lastLine > 5000) {
         status(`  … ${[...phases].map(([r, p]) => `${r}: ${p}`).join(", ")}`);
@@ -337,7 +339,7 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       }
       if (task.status === TaskStatus.TASK_STATUS_COMPLETED) break;
       if (task.status === TaskStatus.TASK_STATUS_CANCELLED) throw new Error(`task ${taskId} was cancelled`);
-      const failed: RoleProcess[] = [validatorRole, ...workers].filter((r) => r.exitCode() !== undefined && (r === validatorRole || r.exitCode() !== 0));
+      const failed = roles.filter((r) => r.exitCode() !== undefined && (r === validatorRole || r.exitCode() !== 0));
       const why = (r: RoleProcess): string => `${r.role}: ${r.lastError() ?? `exited with code ${r.exitCode()}`}`;
       if (failed.includes(validatorRole)) throw new Error(`the verifier stopped: ${why(validatorRole)}`);
       if (failed.length === workers.length) throw new Error(`both workers failed: ${failed.map(why).join("; ")}`);
@@ -345,7 +347,7 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
       await sleep(500, o.signal);
     }
     status(`task ${taskId} COMPLETED`);
-    await Promise.all([validatorRole, ...workers].map((r) => r.stop()));
+    await Promise.all(roles.map((r) => r.stop()));
 
     // 7. export and evaluate
     const exported = await exportTaskModel(queries, taskId, { blobBase: api });
@@ -406,7 +408,7 @@ export async function runDevnet(o: DevnetOptions): Promise<DevnetSummary> {
     };
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
-    await Promise.allSettled([...workers, ...(verifier ? [verifier] : [])].map((r) => r.stop()));
+    await Promise.allSettled(roles.map((r) => r.stop()));
     unsubscribe();
     queries?.disconnect();
     stargate?.disconnect();

@@ -109,7 +109,6 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
 
   /** Training of the next segment started before its start checkpoint was accepted. */
   interface Ahead {
-    segment: bigint;
     outcome: Promise<SegmentOutcome>;
     cancel(): void;
   }
@@ -175,7 +174,7 @@ export function startWorker(options: WorkerOptions, dependencies: WorkerDependen
       let ahead: Ahead | undefined;
       if (next < total && attemptsLeft) {
         let cancelled = false;
-        ahead = { segment: next, outcome: train(next, result.end, () => cancelled), cancel: () => (cancelled = true) };
+        ahead = { outcome: train(next, result.end, () => cancelled), cancel: () => (cancelled = true) };
       }
       const verdict = await waitVerdict(c, taskId, segment, proofId, slog);
       if (!ahead) return done;
