@@ -112,7 +112,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
     deps.bank.sendToModule(ctx, payer, FEE_COLLECTOR, feeCoins);
   }
   else if (simulate) chargeFeeDeductionGas(ctx, deps, payer, options);
-  ctx.events.emit("tx", [["fee", formatCoins(feeCoins)], ["fee_payer", toBech32(payer)]]);
+  if (ctx.events.recording) ctx.events.emit("tx", [["fee", formatCoins(feeCoins)], ["fee_payer", toBech32(payer)]]);
 
   const verified = recheck || (!simulate && deps.isVerified(tx.hash));
   for (let i = 0; i < tx.signers.length; i++) {
@@ -170,7 +170,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
     account.pubKey = pubKey;
     account.sequence += 1n;
     deps.accounts.setAccount(ctx, account);
-    ctx.events.emit("tx", [["acc_seq", `${signer}/${info.sequence}`]]);
+    if (ctx.events.recording) ctx.events.emit("tx", [["acc_seq", `${signer}/${info.sequence}`]]);
   }
 }
 

@@ -27,7 +27,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Logger } from "pino";
-import "./framework/proto-writer.ts";
+import "./framework/proto-fast.ts";
 import { runAnte, signatureKey, signDocBytes, type AnteDeps, type AnteOptions } from "./ante.ts";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { fromBech32 } from "./framework/address.ts";
@@ -107,6 +107,8 @@ export class TrainchainApp implements AbciApplication {
   private readonly verified = new Set<string>();
   /** Txs decoded by CheckTx, by hash, so FinalizeBlock does not decode them again. */
   private readonly decoded = new Map<string, DecodedTx>();
+  /** Hashes of the tx byte arrays CheckTx saw (by identity), so FinalizeBlock does not hash them again. */
+  private readonly hashes = new WeakMap<Uint8Array, Uint8Array>();
   /** Signatures verified by the node's signature pool, by `signatureKey`. */
   private readonly verifiedSignatures = new Set<string>();
   private readonly anteOptions: AnteOptions;
@@ -230,6 +232,7 @@ export class TrainchainApp implements AbciApplication {
     const cached = this.decoded.get(key);
     if (cached) return cached;
     const decoded = decodeTx(bytes, this.msgRouter, hash);
+    this.hashes.set(bytes, hash);
     if (this.decoded.size > 50_000) this.decoded.clear();
     this.decoded.set(key, decoded);
     return decoded;
@@ -366,7 +369,8 @@ export class TrainchainApp implements AbciApplication {
   }
 
   private deliverTx(blockStore: CacheStore, block: BlockInfo, bytes: Uint8Array): ExecTxResult {
-    const hash = txHash(bytes);
+    // the block's txs are the very byte arrays CheckTx admitted, whose hashes it kept
+    const hash = this.hashes.get(bytes) ?? txHash(bytes);
     const key = keyToString(hash);
     let decoded = this.decoded.get(key);
     if (decoded) this.decoded.delete(key);

@@ -3,7 +3,7 @@
 // the node's RSS after the run. Prints figures only. Run: node --import tsx test/bench/chain-throughput.ts [txs] [accounts] [batch]
 import secp256k1 from "secp256k1";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeHome, startNode } from "../helpers/chain.ts";
 import { accountInfo, signedSend, signerFromMnemonic } from "../helpers/txs.ts";
@@ -51,6 +51,27 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
+/** CPU seconds per thread name (comm) of a process. */
+function threadSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(`${name}#${tid === String(pid) ? "main" : tid}`, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // the thread exited
+    }
+  }
+  return out;
+}
+
+/** CPU seconds the process's main thread (the event loop) has run so far. */
+function mainThreadSeconds(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+}
+
 async function main(): Promise<void> {
   const verifies = verifyRate();
   console.log(`raw secp256k1 verify: ${verifies.toFixed(0)}/s (one core, native addon)`);
@@ -59,7 +80,9 @@ async function main(): Promise<void> {
   const genesis = JSON.parse(readFileSync(genesisPath, "utf8")) as { consensus_params: { block: { max_gas: string } } };
   genesis.consensus_params.block.max_gas = BLOCK_MAX_GAS;
   writeFileSync(genesisPath, JSON.stringify(genesis, null, 2));
-  const node = await startNode(home.home, { blockTime: "1s", ...(process.env.BENCH_PROF ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] } : {}) });
+  // BENCH_PROF=<dir> profiles the node's threads; BENCH_NODE_ARGS adds node flags (experiments).
+  const nodeArgs = [...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
+  const node = await startNode(home.home, { blockTime: "1s", nodeArgs });
   try {
     const signers = await Promise.all(home.keys.slice(1).map((k) => signerFromMnemonic(k.mnemonic)));
     const perAccount = Math.ceil(TOTAL / ACCOUNTS);
@@ -86,6 +109,8 @@ async function main(): Promise<void> {
     let firstError = "";
     const cpuNode0 = cpuSeconds(node.proc.pid!);
     const cpuClient0 = cpuSeconds(process.pid);
+    const cpuMain0 = mainThreadSeconds(node.proc.pid!);
+    const threads0 = threadSeconds(node.proc.pid!);
     const t0 = performance.now();
     async function sender(queue: string[]): Promise<void> {
       for (let start = 0; start < queue.length; ) {
@@ -117,6 +142,8 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     const cpuNode = cpuSeconds(node.proc.pid!) - cpuNode0;
     const cpuClient = cpuSeconds(process.pid) - cpuClient0;
+    const cpuMain = mainThreadSeconds(node.proc.pid!) - cpuMain0;
+    const threads = [...threadSeconds(node.proc.pid!)].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const).filter(([, s]) => s > 0.05).sort((a, b) => b[1] - a[1]);
     const seconds = (t1 - t0) / 1000;
     const tps = committed / seconds;
     const rss = rssMiB(node.proc.pid!);
@@ -124,7 +151,8 @@ async function main(): Promise<void> {
     console.log(`submitted ${total} txs in ${((tSent - t0) / 1000).toFixed(1)} s (${rejected} rejected at CheckTx${firstError ? `; first: ${firstError}` : ""})`);
     console.log(`committed ${committed} signed MsgSend in ${seconds.toFixed(1)} s: ${tps.toFixed(0)} tx/s`);
     console.log(`ratio committed tx/s ÷ raw verify/s: ${(tps / verifies).toFixed(3)}  (targets: ≥ 3000 tx/s, ratio ≥ 0.2)`);
-    console.log(`CPU during the run: node ${cpuNode.toFixed(1)} s (${((cpuNode * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, all threads), client ${cpuClient.toFixed(1)} s (${((cpuClient * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx)`);
+    console.log(`CPU during the run: node ${cpuNode.toFixed(1)} s (${((cpuNode * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, all threads; main thread ${((cpuMain * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, ${((100 * cpuMain) / seconds).toFixed(0)} % busy), client ${cpuClient.toFixed(1)} s (${((cpuClient * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx)`);
+    console.log(`node CPU by thread (µs/tx): ${threads.map(([name, s]) => `${name} ${((s * 1e6) / Math.max(committed, 1)).toFixed(0)}`).join(", ")}`);
     console.log(`node RSS: ${rss0.toFixed(0)} MiB before, ${rss.toFixed(0)} MiB after ${committed} txs`);
   } finally {
     await node.stop();

@@ -1,0 +1,167 @@
+// Faster drop-ins for cosmjs-types' protobuf reader and writer internals, imported for their effect
+// by the app. Every message the chain decodes or encodes goes through them, and the originals
+// allocate per field. Each replacement returns exactly what the original returns for every input
+// (same values, same errors on malformed input; test/unit/proto-fast.test.ts compares them).
+//
+// Writer: BinaryWriter.alloc built a fresh 8 KiB slab pool on every call, so each
+// `encode(...).finish()` allocated (and zero-filled) 8 KiB off-heap for a message of a few dozen
+// bytes. It now allocates the exact size.
+//
+// Reader:
+// - the constructor copied its whole input (`new Uint8Array(buf)`) on every top-level decode; it now
+//   reads the caller's bytes in place, so `bytes` fields of a decoded message are views into the
+//   input. Inputs are never modified after decoding (received frames, request bodies and database
+//   values are each a fresh buffer);
+// - uint32/int64/uint64/bool read varints through a freshly bound function and, for 64-bit
+//   values, a [lo, hi] array and a decimal string; they now read in place;
+// - string decoded through a char array, its slices and a join; ASCII strings (addresses, denoms,
+//   amounts, type URLs) now convert in one call, others as before.
+import { createRequire } from "node:module";
+import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
+import { utf8Read } from "cosmjs-types/utf8";
+
+(BinaryWriter as unknown as { alloc(size: number): Uint8Array }).alloc = (size) => new Uint8Array(size);
+
+interface Reader {
+  buf: Uint8Array;
+  pos: number;
+  len: number;
+  type: number;
+  assertBounds(): void;
+  bytes(): Uint8Array;
+}
+
+/** The reader's fields, set as the original constructor sets them, without copying a Uint8Array. */
+class InPlaceReader extends BinaryReader {
+  constructor(buf?: ArrayLike<number>) {
+    super();
+    const self = this as unknown as Reader;
+    self.buf = buf === undefined ? new Uint8Array(0) : buf instanceof Uint8Array ? buf : new Uint8Array(buf);
+    self.pos = 0;
+    self.type = 0;
+    self.len = self.buf.length;
+  }
+}
+
+// Generated decoders construct `new binary_1.BinaryReader(input)` through the CommonJS exports
+// object at call time, so replacing the export there reaches all of them.
+const require = createRequire(import.meta.url);
+(require("cosmjs-types/binary") as { BinaryReader: typeof BinaryReader }).BinaryReader = InPlaceReader;
+
+/** protobuf's 32-bit varint read (upper bytes of a 64-bit varint are skipped), as varint32read. */
+function readUint32(r: Reader): number {
+  const buf = r.buf;
+  let b = buf[r.pos++]!;
+  let result = b & 0x7f;
+  if ((b & 0x80) === 0) {
+    r.assertBounds();
+    return result;
+  }
+  b = buf[r.pos++]!;
+  result |= (b & 0x7f) << 7;
+  if ((b & 0x80) === 0) {
+    r.assertBounds();
+    return result;
+  }
+  b = buf[r.pos++]!;
+  result |= (b & 0x7f) << 14;
+  if ((b & 0x80) === 0) {
+    r.assertBounds();
+    return result;
+  }
+  b = buf[r.pos++]!;
+  result |= (b & 0x7f) << 21;
+  if ((b & 0x80) === 0) {
+    r.assertBounds();
+    return result;
+  }
+  b = buf[r.pos++]!;
+  result |= (b & 0x0f) << 28;
+  for (let read = 5; (b & 0x80) !== 0 && read < 10; read++) b = buf[r.pos++]!;
+  if ((b & 0x80) !== 0) throw new Error("invalid varint");
+  r.assertBounds();
+  return result >>> 0;
+}
+
+// varint64read's result, as two module-level words (no array per read).
+let lo = 0;
+let hi = 0;
+
+function readVarint64(r: Reader): void {
+  const buf = r.buf;
+  let low = 0;
+  let high = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    const b = buf[r.pos++]!;
+    low |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0) {
+      r.assertBounds();
+      lo = low;
+      hi = high;
+      return;
+    }
+  }
+  const middle = buf[r.pos++]!;
+  low |= (middle & 0x0f) << 28;
+  high = (middle & 0x70) >> 4;
+  if ((middle & 0x80) === 0) {
+    r.assertBounds();
+    lo = low;
+    hi = high;
+    return;
+  }
+  for (let shift = 3; shift <= 31; shift += 7) {
+    const b = buf[r.pos++]!;
+    high |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0) {
+      r.assertBounds();
+      lo = low;
+      hi = high;
+      return;
+    }
+  }
+  throw new Error("invalid varint");
+}
+
+/** The 64-bit word hi:lo as an unsigned bigint. */
+function unsigned64(): bigint {
+  const l = lo >>> 0;
+  const h = hi >>> 0;
+  return h === 0 ? BigInt(l) : (BigInt(h) << 32n) | BigInt(l);
+}
+
+const proto = BinaryReader.prototype as unknown as Record<string, (this: Reader) => unknown>;
+proto.uint32 = function (this: Reader): number {
+  return readUint32(this);
+};
+proto.int32 = function (this: Reader): number {
+  return readUint32(this) | 0;
+};
+proto.uint64 = function (this: Reader): bigint {
+  readVarint64(this);
+  return unsigned64();
+};
+proto.int64 = function (this: Reader): bigint {
+  readVarint64(this);
+  return (hi & 0x80000000) === 0 ? unsigned64() : BigInt.asIntN(64, unsigned64());
+};
+proto.bool = function (this: Reader): boolean {
+  readVarint64(this);
+  return lo !== 0 || hi !== 0;
+};
+proto.string = function (this: Reader): string {
+  const bytes = this.bytes();
+  const n = bytes.length;
+  if (n === 0) return "";
+  if (n <= 256) {
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
+  return utf8Read(bytes, 0, n);
+};
