@@ -27,7 +27,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Logger } from "pino";
-import "./framework/proto-fast.ts";
+import { compact } from "./framework/proto-fast.ts";
 import { runAnte, signatureKey, signDocBytes, type AnteDeps, type AnteOptions } from "./ante.ts";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { fromBech32 } from "./framework/address.ts";
@@ -452,7 +452,7 @@ export class TrainchainApp implements AbciApplication {
     await this.options.db.commit(ops);
     for (const [k, v] of changes) {
       if (v === null) this.committed.map.deleteS(k);
-      else this.committed.map.setS(k, v);
+      else this.committed.map.setS(k, compact(v));
     }
     this.trie = pending.trie;
     this.lastHeight = pending.height;

@@ -3,8 +3,9 @@
 // but in two passes — sizes, then writes into one buffer — instead of a linked list of write
 // operations per field and a string round trip per int64.
 import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
-// cosmjs-types' own UTF-8 routines, so that strings (even lone surrogates) encode as there
-import { utf8Length, utf8Write } from "cosmjs-types/utf8";
+// cosmjs-types' own UTF-8 writer for non-ASCII strings, so that even lone surrogates encode as
+// there (node's encoder would write U+FFFD; the byte length is the same either way)
+import { utf8Write } from "cosmjs-types/utf8";
 
 function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
@@ -65,57 +66,103 @@ class Writer {
     this.varint(byteLength);
     if (byteLength === s.length) {
       // ASCII (most event keys and values): one byte per char
-      for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+      this.pos += this.buf.write(s, this.pos, byteLength, "latin1");
     } else {
       this.pos += utf8Write(s, this.buf, this.pos);
     }
   }
 }
 
-// Pass 1 records, in write order, each string's UTF-8 length and each nested message's size;
-// pass 2 reads them back in the same order.
+// Pass 1 records, in write order, each string's UTF-8 length, each event's size and the encoded
+// bytes of each of its attributes; pass 2 reads them back in the same order.
 
-function execTxResultSize(r: ExecTxResult, sizes: number[]): number {
+/**
+ * Encoded EventAttribute messages by key, then value. A block's txs repeat most attributes (the
+ * fee, the fee collector, each sender's address, "msg_index" 0…), and copying cached bytes is
+ * several times cheaper than measuring and writing two strings. Bounded: cleared when full.
+ */
+const attributes = new Map<string, Map<string, Uint8Array>>();
+let attributesCached = 0;
+const ATTRIBUTE_CACHE_LIMIT = 50_000;
+
+function encodeAttribute(key: string, value: string, index: boolean): Uint8Array {
+  const sizes: number[] = [];
+  const size = stringSize(key, sizes) + stringSize(value, sizes) + (index ? 2 : 0);
+  const w = new Writer(size);
+  let i = 0;
+  if (key !== "") w.string(10, key, sizes[i++]!);
+  if (value !== "") w.string(18, value, sizes[i++]!);
+  if (index) {
+    w.buf[w.pos++] = 24;
+    w.buf[w.pos++] = 1;
+  }
+  return w.buf;
+}
+
+function attributeBytes(key: string, value: string, index: boolean): Uint8Array {
+  if (!index) return encodeAttribute(key, value, index);
+  let byValue = attributes.get(key);
+  if (!byValue) attributes.set(key, (byValue = new Map()));
+  let bytes = byValue.get(value);
+  if (!bytes) {
+    if (++attributesCached > ATTRIBUTE_CACHE_LIMIT) {
+      attributes.clear();
+      attributesCached = 1;
+      attributes.set(key, (byValue = new Map()));
+    }
+    bytes = encodeAttribute(key, value, index);
+    byValue.set(value, bytes);
+  }
+  return bytes;
+}
+
+interface Plan {
+  sizes: number[];
+  attrs: Uint8Array[];
+}
+
+function execTxResultSize(r: ExecTxResult, plan: Plan): number {
   let size = 0;
   if (r.code !== 0) size += 1 + varintSize(r.code >>> 0);
   if (r.data.length !== 0) size += fieldSize(r.data.length);
-  size += stringSize(r.log, sizes) + stringSize(r.info, sizes);
+  size += stringSize(r.log, plan.sizes) + stringSize(r.info, plan.sizes);
   if (r.gasWanted !== 0n) size += 1 + int64Size(r.gasWanted);
   if (r.gasUsed !== 0n) size += 1 + int64Size(r.gasUsed);
-  for (const e of r.events) size += fieldSize(eventSize(e, sizes));
-  return size + stringSize(r.codespace, sizes);
+  for (const e of r.events) size += fieldSize(eventSize(e, plan));
+  return size + stringSize(r.codespace, plan.sizes);
 }
 
 function stringSize(s: string, sizes: number[]): number {
   if (s === "") return 0;
-  const n = utf8Length(s);
+  const n = Buffer.byteLength(s, "utf8");
   sizes.push(n);
   return fieldSize(n);
 }
 
-function eventSize(e: Event, sizes: number[]): number {
-  const at = sizes.length;
-  sizes.push(0); // the event's size, filled in below
-  let size = stringSize(e.type, sizes);
+function eventSize(e: Event, plan: Plan): number {
+  const at = plan.sizes.length;
+  plan.sizes.push(0); // the event's size, filled in below
+  let size = stringSize(e.type, plan.sizes);
   for (const a of e.attributes) {
-    const attrAt = sizes.length;
-    sizes.push(0);
-    const attr = stringSize(a.key, sizes) + stringSize(a.value, sizes) + (a.index ? 2 : 0);
-    sizes[attrAt] = attr;
-    size += fieldSize(attr);
+    const bytes = attributeBytes(a.key, a.value, a.index);
+    plan.attrs.push(bytes);
+    size += fieldSize(bytes.length);
   }
-  sizes[at] = size;
+  plan.sizes[at] = size;
   return size;
 }
 
-function writeExecTxResult(w: Writer, r: ExecTxResult, sizes: number[], next: { i: number }): void {
+function writeExecTxResult(w: Writer, r: ExecTxResult, plan: Plan): void {
+  const sizes = plan.sizes;
+  let s = 0;
+  let a = 0;
   if (r.code !== 0) {
     w.buf[w.pos++] = 8;
     w.varint(r.code >>> 0);
   }
   if (r.data.length !== 0) w.bytes(18, r.data);
-  if (r.log !== "") w.string(26, r.log, sizes[next.i++]!);
-  if (r.info !== "") w.string(34, r.info, sizes[next.i++]!);
+  if (r.log !== "") w.string(26, r.log, sizes[s++]!);
+  if (r.info !== "") w.string(34, r.info, sizes[s++]!);
   if (r.gasWanted !== 0n) {
     w.buf[w.pos++] = 40;
     w.int64(r.gasWanted);
@@ -126,32 +173,23 @@ function writeExecTxResult(w: Writer, r: ExecTxResult, sizes: number[], next: { 
   }
   for (const e of r.events) {
     w.buf[w.pos++] = 58;
-    w.varint(sizes[next.i++]!);
-    if (e.type !== "") w.string(10, e.type, sizes[next.i++]!);
-    for (const a of e.attributes) {
-      w.buf[w.pos++] = 18;
-      w.varint(sizes[next.i++]!);
-      if (a.key !== "") w.string(10, a.key, sizes[next.i++]!);
-      if (a.value !== "") w.string(18, a.value, sizes[next.i++]!);
-      if (a.index) {
-        w.buf[w.pos++] = 24;
-        w.buf[w.pos++] = 1;
-      }
-    }
+    w.varint(sizes[s++]!);
+    if (e.type !== "") w.string(10, e.type, sizes[s++]!);
+    for (let k = 0; k < e.attributes.length; k++) w.bytes(18, plan.attrs[a++]!);
   }
-  if (r.codespace !== "") w.string(66, r.codespace, sizes[next.i++]!);
+  if (r.codespace !== "") w.string(66, r.codespace, sizes[s++]!);
 }
 
 export function encodeExecTxResult(r: ExecTxResult): Uint8Array {
-  const sizes: number[] = [];
-  const w = new Writer(execTxResultSize(r, sizes));
-  writeExecTxResult(w, r, sizes, { i: 0 });
+  const plan: Plan = { sizes: [], attrs: [] };
+  const w = new Writer(execTxResultSize(r, plan));
+  writeExecTxResult(w, r, plan);
   return w.buf;
 }
 
 export function encodeTxResult(height: bigint, index: number, tx: Uint8Array, result: ExecTxResult): Uint8Array {
-  const sizes: number[] = [];
-  const resultSize = execTxResultSize(result, sizes);
+  const plan: Plan = { sizes: [], attrs: [] };
+  const resultSize = execTxResultSize(result, plan);
   let size = fieldSize(resultSize);
   if (height !== 0n) size += 1 + int64Size(height);
   if (index !== 0) size += 1 + varintSize(index >>> 0);
@@ -168,6 +206,6 @@ export function encodeTxResult(height: bigint, index: number, tx: Uint8Array, re
   if (tx.length !== 0) w.bytes(26, tx);
   w.buf[w.pos++] = 34;
   w.varint(resultSize);
-  writeExecTxResult(w, result, sizes, { i: 0 });
+  writeExecTxResult(w, result, plan);
   return w.buf;
 }

@@ -26,7 +26,10 @@ const results: ExecTxResult[] = [
 
 describe("tx result codec", () => {
   it("encodes ExecTxResult as cosmjs-types does", () => {
-    for (const r of results) assert.deepEqual(Buffer.from(encodeExecTxResult(r)), Buffer.from(ExecTxResult.encode(r).finish()));
+    // twice: the second pass takes repeated attributes from the encoder's cache
+    for (let pass = 0; pass < 2; pass++) {
+      for (const r of results) assert.deepEqual(Buffer.from(encodeExecTxResult(r)), Buffer.from(ExecTxResult.encode(r).finish()));
+    }
   });
 
   it("encodes TxResult as cosmjs-types does", () => {
