@@ -1,9 +1,9 @@
 // Gathers the samples of one step into reusable buffers shaped for the model's inputs.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { Dataset } from "../data/dataset.ts";
 import { featureSize, labelSize } from "../data/dataset.ts";
 import type { MinibatchSampler } from "../data/sampler.ts";
-import type { InputSpec } from "../types.ts";
+import type { InputSpec, Tensor } from "../types.ts";
 import type { StepBatch } from "./runner.ts";
 
 export interface BatchAssembler {
@@ -81,13 +81,17 @@ export function createBatchAssembler(ds: Dataset, input: InputSpec, labels: Inpu
   return assembler(ds, input, labels, batchSize);
 }
 
-/** The batches of consecutive steps, optionally gathered one step ahead on another thread. */
+/** The batches of consecutive steps, optionally gathered ahead on another thread. */
 export interface BatchSource {
   /** Whether batches are gathered on the gather thread. */
   readonly threaded: boolean;
-  /** The batch of step t (buffers reused); starts gathering step `next` in the background if threaded. */
-  take(t: bigint, next?: bigint): StepBatch;
-  /** Stop background gathering (the thread is kept for the next source). */
+  /**
+   * The batch of step t. `following` = how many consecutive steps (t+1, t+2, …) will be taken right
+   * after this one: a threaded source gathers up to a few of them ahead. The batch is valid until
+   * the next `take` or `close` (its buffers are then reused).
+   */
+  take(t: bigint, following?: number): StepBatch;
+  /** End this run of steps (a threaded source stays ready for the next one over the same data). */
   close(): void;
 }
 
@@ -95,14 +99,38 @@ export interface BatchSource {
 const REQ = 0;
 const DONE = 1;
 const STOP = 2;
+const SLEEP = 3;
 // A gather takes well under a millisecond; a thread silent this long is treated as gone.
 const WAIT_MS = 2000;
+// Batches requested ahead at most, and the bytes they may take together. Requests are topped up
+// REFILL at a time, so the thread is woken (if asleep) once per REFILL steps, not once per step: on
+// this 2-vCPU VM a wake-up cost the training thread 50–500 µs (the woken vCPU's burst tends to run
+// in its place), and fewer, longer bursts measured best (8 at a time: B = 64 ~4 % overhead vs ~15 %
+// waking per step).
+const DEPTH = 16;
+const REFILL = 8;
+const AHEAD_BYTES = 16 << 20;
+// A source not reused this long after its last run stops (the thread holds the dataset).
+const IDLE_MS = 10_000;
 
 interface GatherThread {
   worker: Worker;
   ctrl: Int32Array;
+  /** A source is between open and close. */
   busy: boolean;
   broken: boolean;
+  /** The last closed source, still serving its job on the thread (reused by a matching source). */
+  idle: ThreadedSource | undefined;
+}
+
+interface ThreadedSource extends BatchSource {
+  readonly ds: Dataset;
+  readonly input: InputSpec;
+  readonly labels: InputSpec;
+  readonly sampler: MinibatchSampler;
+  open(): void;
+  /** Stop the thread's job (waits for it to acknowledge). */
+  stop(): void;
 }
 
 // One gather thread per process, started on first use and reused by every later source (starting
@@ -112,7 +140,7 @@ let thread: Promise<GatherThread | undefined> | undefined;
 async function gatherThread(): Promise<GatherThread | undefined> {
   thread ??= new Promise((resolve) => {
     const worker = new Worker(new URL("./gather-thread.js", import.meta.url));
-    const t: GatherThread = { worker, ctrl: new Int32Array(new SharedArrayBuffer(12)), busy: false, broken: false };
+    const t: GatherThread = { worker, ctrl: new Int32Array(new SharedArrayBuffer(16)), busy: false, broken: false, idle: undefined };
     // Referenced until it is up (someone awaits it), then unref'd.
     worker.once("online", () => {
       worker.unref();
@@ -128,11 +156,11 @@ async function gatherThread(): Promise<GatherThread | undefined> {
   return t === undefined || t.busy || t.broken ? undefined : t;
 }
 
-/** Wait until ctrl[i] === want; false on timeout (the thread is then marked broken). */
+/** Wait until ctrl[i] has reached `want` (sequence numbers, int32 wrap-around safe); false on timeout (the thread is then marked broken). */
 function waitFor(t: GatherThread, i: number, want: number): boolean {
   for (;;) {
     const v = Atomics.load(t.ctrl, i);
-    if (v === want) return true;
+    if (((v - want) | 0) >= 0) return true;
     if (Atomics.wait(t.ctrl, i, v, WAIT_MS) === "timed-out") {
       t.broken = true;
       return false;
@@ -144,56 +172,163 @@ const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArra
 
 /**
  * Batches for `sampler`'s steps. With `background` (the caller has a core that session.run does not
- * use) and a dataset on SharedArrayBuffers, step t+1's rows are gathered on the gather thread into
- * a shared slot while step t runs; taking it is one contiguous copy into the buffers ORT reads
- * (ORT refuses shared buffers). Either way the bytes are those of `gather(sampler.indices(t))`.
+ * use) and a dataset on SharedArrayBuffers, the next steps' rows are gathered on the gather thread
+ * into ordinary buffers while this thread is inside session.run, and handed over by transfer (ORT
+ * refuses shared buffers, so a shared slot would cost a batch-sized copy here every step). Either
+ * way the bytes are those of `gather(sampler.indices(t))`.
  */
 export async function createBatchSource(ds: Dataset, input: InputSpec, labels: InputSpec, sampler: MinibatchSampler, background: boolean): Promise<BatchSource> {
-  const asm = assembler(ds, input, labels, sampler.batchSize);
-  const indices = new Uint32Array(sampler.batchSize);
-  const sync = (t: bigint): StepBatch => asm.gather(sampler.indices(t, indices));
   const t = background && isShared(ds.x) && isShared(ds.y) ? await gatherThread() : undefined;
-  if (t === undefined) return { threaded: false, take: sync, close: () => {} };
+  if (t === undefined) {
+    const asm = assembler(ds, input, labels, sampler.batchSize);
+    const indices = new Uint32Array(sampler.batchSize);
+    return { threaded: false, take: (step) => asm.gather(sampler.indices(step, indices)), close: () => {} };
+  }
+  const idle = t.idle;
+  t.idle = undefined;
+  if (idle !== undefined) {
+    const same = idle.ds === ds && idle.sampler === sampler && idle.labels === labels && idle.input.name === input.name && idle.input.dims.join() === input.dims.join();
+    if (same) {
+      idle.open();
+      return idle;
+    }
+    idle.stop();
+  }
+  const src = threadedSource(t, ds, input, labels, sampler);
+  src.open();
+  return src;
+}
 
-  t.busy = true;
-  const shared = <T extends Float32Array | Int32Array | Uint32Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
-    new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
-  const idx = shared(Uint32Array, sampler.batchSize);
-  const slotX = shared(Float32Array, asm.x.length);
-  const slotYWords = shared(Int32Array, asm.yWords.length);
+function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: InputSpec, sampler: MinibatchSampler): ThreadedSource {
+  const asm = assembler(ds, input, labels, sampler.batchSize);
+  const B = sampler.batchSize;
+  const indices = new Uint32Array(B);
+  const sync = (step: bigint): StepBatch => asm.gather(sampler.indices(step, indices));
+  // A delivered batch is one ArrayBuffer: features, then the label words (8-byte aligned).
+  const xBytes = asm.x.byteLength;
+  const yOffset = Math.ceil(xBytes / 8) * 8;
+  const bytes = yOffset + asm.yWords.byteLength;
+  const depth = Math.max(2, Math.min(DEPTH, Math.floor(AHEAD_BYTES / bytes)));
+  const refill = Math.max(1, Math.min(REFILL, depth >> 1));
+  // The indices of request seq live in slot seq mod depth.
+  const idx = new Uint32Array(new SharedArrayBuffer(depth * B * 4));
+  const slots = Array.from({ length: depth }, (_, k) => idx.subarray(k * B, (k + 1) * B));
+  const slotOf = (seq: number): Uint32Array => slots[((seq % depth) + depth) % depth] as Uint32Array;
   const src = labelWords(ds);
+  const { port1: port, port2 } = new MessageChannel();
+  const seq0 = Atomics.load(t.ctrl, REQ);
   Atomics.store(t.ctrl, STOP, 0);
-  t.worker.postMessage({ ctrl: t.ctrl, x: ds.x, yWords: src.words, idx, slotX, slotYWords, fs: featureSize(ds.format), yw: src.perSample, seq0: Atomics.load(t.ctrl, REQ) });
-  let pending: { step: bigint; seq: number } | undefined;
-  let closed = false;
-  return {
+  Atomics.store(t.ctrl, DONE, seq0);
+  t.worker.postMessage({ ctrl: t.ctrl, x: ds.x, yWords: src.words, idx, depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, bytes, yOffset, seq0, port: port2 }, [port2]);
+
+  const xDims = (asm.batch.inputs[input.name] as Tensor).dims;
+  const yDims = asm.batch.labels.dims;
+  const int64Labels = asm.batch.labels.data instanceof BigInt64Array;
+  const yLen = asm.yWords.length / (int64Labels ? 2 : 1);
+  // Requests seq ≤ requested have been made; nextSeq is the one the next take expects, for step
+  // nextStep (requests are for consecutive steps). Requests before nextSeq were used or dropped.
+  let requested = seq0;
+  let nextSeq = (seq0 + 1) | 0;
+  let nextStep = -1n;
+  // Buffers used by this thread, returned to the gather thread with the next requests.
+  let held: ArrayBuffer | undefined;
+  const used: ArrayBuffer[] = [];
+  let active = false;
+  let stopped = false;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The buffer of request `seq`; older messages are of dropped requests (their buffers are reused). */
+  const receive = (seq: number): ArrayBuffer | undefined => {
+    for (;;) {
+      const m = receiveMessageOnPort(port);
+      if (m === undefined) return undefined;
+      const buf = m.message as ArrayBuffer;
+      const got = new Int32Array(buf, bytes, 1)[0] as number;
+      if (got === seq) return buf;
+      used.push(buf);
+    }
+  };
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    if (t.idle === source) t.idle = undefined;
+    Atomics.store(t.ctrl, STOP, 1);
+    Atomics.add(t.ctrl, REQ, 1);
+    Atomics.notify(t.ctrl, REQ);
+    // The thread acknowledges with STOP = 2 after at most one more gather; then it is free.
+    if (!t.broken) waitFor(t, STOP, 2);
+    port.close();
+  };
+
+  const source: ThreadedSource = {
     threaded: true,
-    take(step: bigint, next?: bigint): StepBatch {
-      let batch: StepBatch;
-      const p = pending;
-      if (p !== undefined && p.step === step && !t.broken && waitFor(t, DONE, p.seq)) {
-        asm.x.set(slotX);
-        asm.yWords.set(slotYWords);
-        batch = asm.batch;
-      } else {
-        batch = sync(step);
+    ds,
+    input,
+    labels,
+    sampler,
+    open(): void {
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = undefined;
+      active = true;
+      t.busy = true;
+    },
+    take(step: bigint, following = 0): StepBatch {
+      if (held !== undefined) {
+        used.push(held);
+        held = undefined;
       }
-      pending = undefined;
-      if (next !== undefined && !closed && !t.broken) {
-        sampler.indices(next, idx);
-        pending = { step: next, seq: Atomics.add(t.ctrl, REQ, 1) + 1 };
-        Atomics.notify(t.ctrl, REQ);
+      let batch: StepBatch | undefined;
+      if (((requested - nextSeq) | 0) >= 0 && step === nextStep && !t.broken && waitFor(t, DONE, nextSeq)) {
+        const buf = receive(nextSeq);
+        if (buf !== undefined) {
+          held = buf;
+          const y = int64Labels ? new BigInt64Array(buf, yOffset, yLen) : new Float32Array(buf, yOffset, yLen);
+          batch = { inputs: { [input.name]: { dims: xDims, data: new Float32Array(buf, 0, asm.x.length) } }, labels: { dims: yDims, data: y } };
+        }
+      }
+      if (batch === undefined) {
+        // Not the step gathered ahead (or nothing was): drop what is outstanding, gather in place.
+        nextSeq = (requested + 1) | 0;
+        batch = sync(step);
+      } else {
+        nextSeq = (nextSeq + 1) | 0;
+      }
+      nextStep = step + 1n;
+      // Keep up to `depth` of the following steps requested, topped up once `refill` have been used
+      // (the steps a run has left are always covered: `following` shrinks with `outstanding`).
+      const outstanding = (requested - nextSeq + 1) | 0;
+      const want = Math.min(following, depth);
+      if (!t.broken && !stopped && outstanding < want && outstanding <= depth - refill) {
+        // A slot may be rewritten once the thread is done with its previous request.
+        const done = Atomics.load(t.ctrl, DONE);
+        let s = requested;
+        let k = outstanding;
+        while (k < want && (((s + 1 - depth - done) | 0) <= 0)) {
+          s = (s + 1) | 0;
+          sampler.indices(nextStep + BigInt(k), slotOf(s));
+          k++;
+        }
+        if (s !== requested) {
+          if (used.length > 0) port.postMessage(used, used);
+          used.length = 0;
+          requested = s;
+          Atomics.store(t.ctrl, REQ, s);
+          if (Atomics.load(t.ctrl, SLEEP) !== 0) Atomics.notify(t.ctrl, REQ);
+        }
       }
       return batch;
     },
     close(): void {
-      if (closed) return;
-      closed = true;
-      Atomics.store(t.ctrl, STOP, 1);
-      Atomics.add(t.ctrl, REQ, 1);
-      Atomics.notify(t.ctrl, REQ);
-      // The thread acknowledges with STOP = 2 after at most one more gather; then it is free.
-      if (!t.broken && waitFor(t, STOP, 2)) t.busy = false;
+      if (!active) return;
+      active = false;
+      t.busy = false;
+      if (stopped || t.broken) return;
+      t.idle = source;
+      idleTimer = setTimeout(stop, IDLE_MS);
+      idleTimer.unref();
     },
+    stop,
   };
+  return source;
 }

@@ -1,6 +1,7 @@
-// The step runner: one optimizer step = one session.run of the step graph. ORT's `<name>.next`
-// output tensors become the next step's state (no copy); step, lr and batch tensors are wrapped
-// once and refilled, so per step the runner itself allocates only what ORT returns.
+// The step runner: one optimizer step = one session.run of the step graph. ORT writes `<name>.next`
+// into the idle one of two pre-allocated state sets, which becomes the next step's state (no copy);
+// step and lr tensors are wrapped once and refilled, a batch buffer is wrapped when it is not the
+// one fed last time (a gather thread's batches rotate through a few transferred buffers).
 import * as ort from "onnxruntime-node";
 import type { Float32Tensor, InputSpec, NumericsProfile, Tensor } from "../types.ts";
 import type { Checkpoint } from "../checkpoint/checkpoint.ts";
@@ -81,14 +82,15 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
   const feeds: Record<string, ort.Tensor> = { step: stepTensor, lr: lrTensor };
   const fetches: Record<string, ort.Tensor> = { loss: new ort.Tensor("float32", lossData, []) };
 
-  // The batch assembler refills the same buffers every step: wrap each buffer in an ORT tensor once.
-  const wrapped = new WeakMap<object, ort.Tensor>();
-  const tensorFor = (t: { data: Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array; dims: number[] }): ort.Tensor => {
-    const known = wrapped.get(t.data);
-    if (known && sameDims(known.dims as number[], t.dims)) return known;
-    const made = new ort.Tensor(ortDtype(t.data), t.data, t.dims);
-    wrapped.set(t.data, made);
-    return made;
+  // A batch assembler refills the same buffers every step and a gather thread's batches come in a
+  // few buffers; wrap a buffer in an ORT tensor only when it is not the one fed last time.
+  const lastFed = new Map<string, { data: object; dims: readonly number[]; tensor: ort.Tensor }>();
+  const tensorFor = (name: string, t: Tensor): ort.Tensor => {
+    const known = lastFed.get(name);
+    if (known !== undefined && known.data === t.data && (known.dims === t.dims || sameDims(known.dims, t.dims))) return known.tensor;
+    const tensor = new ort.Tensor(ortDtype(t.data), t.data, t.dims);
+    lastFed.set(name, { data: t.data, dims: t.dims, tensor });
+    return tensor;
   };
 
   const bindState = (): void => {
@@ -136,9 +138,9 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
       for (const name of dataNames) {
         const t = batch.inputs[name];
         if (t === undefined) throw new Error(`step batch lacks data input ${name}`);
-        feeds[name] = tensorFor(t);
+        feeds[name] = tensorFor(name, t);
       }
-      feeds[spec.labels.name] = tensorFor(batch.labels);
+      feeds[spec.labels.name] = tensorFor(spec.labels.name, batch.labels);
       await session.run(feeds, fetches);
       [cur, next] = [next, cur];
       bindState();

@@ -47,7 +47,7 @@ export async function trainSteps(o: TrainOptions): Promise<TrainResult> {
   try {
     for (let i = 0; i < o.steps; i++) {
       const t = o.runner.step;
-      const loss = await o.runner.run(source.take(t, i + 1 < o.steps ? t + 1n : undefined), o.lr);
+      const loss = await o.runner.run(source.take(t, o.steps - i - 1), o.lr);
       losses[i] = loss;
       o.onStep?.(t + 1n, loss);
       if (o.checkpointEvery !== undefined && o.onCheckpoint !== undefined && (t + 1n) % BigInt(o.checkpointEvery) === 0n) {
