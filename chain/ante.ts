@@ -25,6 +25,7 @@ export interface AnteOptions {
   /** Node-local minimum gas prices, in micro-units per gas unit ×10^6 (i.e. ppm) — checked in CheckTx only. */
   minGasPrices: { denom: string; ppm: bigint }[];
   maxTxBytes: number;
+  /** The block gas limit (consensus param block.max_gas); 0 when blocks have none (-1 in genesis). */
   maxBlockGas: bigint;
 }
 
@@ -98,7 +99,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
   // Gas: the tx's own limit; the meter is the context's (set up by the caller with this limit).
   const fee = tx.authInfo.fee;
   if (!fee) throw SdkErrors.InsufficientFee.wrap("tx has no fee");
-  if (!simulate && fee.gasLimit > options.maxBlockGas) {
+  if (!simulate && options.maxBlockGas > 0n && fee.gasLimit > options.maxBlockGas) {
     throw SdkErrors.InvalidGasLimit.wrap(`gas limit ${fee.gasLimit} exceeds the block gas limit ${options.maxBlockGas}`);
   }
   ctx.gasMeter.consume(params.txSizeCostPerByte * BigInt(tx.bytes.length), "txSize");

@@ -73,6 +73,7 @@ export interface AppOptions {
   /** Node-local minimum gas prices, ppm of a denom unit per gas (0.025utrain → 25000). */
   minGasPrices?: { denom: string; ppm: bigint }[];
   maxTxBytes?: number;
+  /** Block gas limit; a tx may not ask for more gas. Absent or 0: no limit (genesis max_gas -1). */
   maxBlockGas?: bigint;
 }
 
@@ -140,7 +141,7 @@ export class TrainchainApp implements AbciApplication {
     this.anteOptions = {
       minGasPrices: options.minGasPrices ?? [],
       maxTxBytes: options.maxTxBytes ?? 1024 * 1024,
-      maxBlockGas: options.maxBlockGas ?? 100_000_000n,
+      maxBlockGas: options.maxBlockGas ?? 0n,
     };
     this.checkStore = new CacheStore(this.committed);
   }

@@ -40,7 +40,7 @@ export async function serveAbci(options: AbciServeOptions): Promise<ServedApp> {
       db,
       logger: options.logger,
       minGasPrices: parseGasPrices(options.minGasPrices),
-      maxBlockGas: maxGas > 0n ? maxGas : 100_000_000n,
+      maxBlockGas: maxGas > 0n ? maxGas : 0n,
     });
     if (genesis && app.height > 0n && app.chain !== genesis.chain_id) {
       throw new Error(`the data directory holds chain ${app.chain}, but genesis is for ${genesis.chain_id}`);

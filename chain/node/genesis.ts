@@ -22,7 +22,8 @@ export interface GenesisDoc {
 
 export function defaultConsensusParams(): GenesisDoc["consensus_params"] {
   return {
-    block: { max_bytes: "22020096", max_gas: "100000000" },
+    // CometBFT's defaults (as `simd init` writes them): 21 MiB blocks, no block gas limit
+    block: { max_bytes: "22020096", max_gas: "-1" },
     evidence: { max_age_num_blocks: "100000", max_age_duration: "172800000000000", max_bytes: "1048576" },
     validator: { pub_key_types: ["ed25519"] },
     version: { app: "0" },

@@ -89,7 +89,7 @@ export class Node implements NodeView {
         db,
         logger: log,
         minGasPrices: parseGasPrices(options.minGasPrices),
-        maxBlockGas: maxBlockGas > 0n ? maxBlockGas : 100_000_000n,
+        maxBlockGas: maxBlockGas > 0n ? maxBlockGas : 0n,
       });
       if (app.height > 0n && app.chain !== genesis.chain_id) {
         throw new Error(`the data directory holds chain ${app.chain}, but genesis is for ${genesis.chain_id}`);
