@@ -17,6 +17,8 @@ import { signVote, voteSignBytes, type ValidatorKey } from "./validator-key.ts";
 import type { BlockRecord, BlockResultsRecord, NodeEvent, TxRecord } from "./types.ts";
 
 export interface EngineOptions {
+  /** Computes large Merkle roots off the event loop (the node's worker pool); inline when absent. */
+  merkleRoot?: (items: Uint8Array[]) => Promise<Uint8Array>;
   blockTimeMs: number;
   maxBlockBytes: number;
   maxBlockGas: bigint;
@@ -46,19 +48,21 @@ function later(a: Time, b: Time): boolean {
   return a.seconds > b.seconds || (a.seconds === b.seconds && a.nanos > b.nanos);
 }
 
-/** Deterministic part of a tx result that goes into LastResultsHash, as CometBFT hashes it. */
-function resultsHash(results: ExecTxResult[]): Uint8Array {
-  return merkleRoot(
-    results.map((r) => encodeExecTxResult({ code: r.code, data: r.data, log: "", info: "", gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: [], codespace: "" })),
-  );
+/** Deterministic parts of tx results, the leaves of LastResultsHash, as CometBFT hashes them. */
+function resultsLeaves(results: ExecTxResult[]): Uint8Array[] {
+  return results.map((r) => encodeExecTxResult({ code: r.code, data: r.data, log: "", info: "", gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: [], codespace: "" }));
 }
+
+/** Below this many leaves a root is computed inline: a worker round trip costs more. */
+const OFFLOAD_LEAVES = 64;
 
 export class BlockEngine {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private producing: Promise<void> | undefined;
   private lastBlock: BlockRecord | undefined;
-  private lastResultsHash: Uint8Array = sha256();
+  /** LastResultsHash for the next header; a promise while a worker computes it. */
+  private lastResultsHash: Uint8Array | Promise<Uint8Array> = sha256();
   private stopped = false;
 
   constructor(
@@ -99,7 +103,7 @@ export class BlockEngine {
     if (h > 0n) {
       this.lastBlock = await this.store.block(h);
       const r = await this.store.blockResults(h);
-      if (r) this.lastResultsHash = resultsHash(r.txResults);
+      if (r) this.lastResultsHash = merkleRoot(resultsLeaves(r.txResults));
     }
     if (this.store.latestHeight() !== this.app.height) {
       throw new Error(`block store is at height ${this.store.latestHeight()} but the state is at ${this.app.height}; the data directory is inconsistent`);
@@ -135,6 +139,11 @@ export class BlockEngine {
     await this.producing;
   }
 
+  /** A Merkle root, on the worker pool when there are many leaves (the event loop serves RPC meanwhile). */
+  private root(items: Uint8Array[]): Uint8Array | Promise<Uint8Array> {
+    return this.options.merkleRoot && items.length >= OFFLOAD_LEAVES ? this.options.merkleRoot(items) : merkleRoot(items);
+  }
+
   get failed(): boolean {
     return this.stopped;
   }
@@ -159,12 +168,12 @@ export class BlockEngine {
       time,
       lastBlockId: lastCommit.blockId!,
       lastCommitHash: merkleRoot(lastCommit.signatures.map((s) => s.signature)),
-      dataHash: merkleRoot(hashes),
+      dataHash: await this.root(hashes),
       validatorsHash,
       nextValidatorsHash: validatorsHash,
       consensusHash: this.options.consensusParamsHash,
       appHash: this.app.appHash.length > 0 ? this.app.appHash : sha256(),
-      lastResultsHash: this.lastResultsHash,
+      lastResultsHash: await this.lastResultsHash,
       evidenceHash: merkleRoot([]),
       proposerAddress: this.key.address,
     };
@@ -193,7 +202,8 @@ export class BlockEngine {
     await this.app.commit(this.store.blockOps(block, results, hashes));
     this.store.committed(block);
     this.lastBlock = block;
-    this.lastResultsHash = resultsHash(response.txResults);
+    // needed by the next header only: computed while this block's txs are answered
+    this.lastResultsHash = this.root(resultsLeaves(response.txResults));
     this.mempool.update(hashes);
     const records: TxRecord[] = txs.map((tx, index) => ({ hash: hashes[index]!, height, index, tx, result: response.txResults[index]! }));
     this.hooks.onBlock(block, results, records);

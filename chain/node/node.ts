@@ -126,6 +126,7 @@ export class Node implements NodeView {
       this.mempool,
       this.key,
       {
+        merkleRoot: (items) => this.sigPool!.merkleRoot(items),
         blockTimeMs: this.options.blockTimeMs,
         maxBlockBytes: Number(this.genesis.consensus_params.block.max_bytes),
         maxBlockGas: maxGas > 0n ? maxGas : 0n,

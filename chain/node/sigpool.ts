@@ -4,6 +4,7 @@
 // signature it does not find in the cache.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { packItems } from "./merkle-root.js";
 
 export interface SigCheck {
   /** The encoded SignDoc; the worker verifies the signature over its sha256. */
@@ -19,7 +20,9 @@ interface Pending {
 
 export class SignaturePool {
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, (results: boolean[]) => void>();
+  /** Jobs each worker has not answered yet: a worker with work keeps the process alive. */
+  private readonly busy: number[] = [];
+  private readonly waiting = new Map<number, (msg: { results?: boolean[]; root?: Uint8Array }) => void>();
   private queue: Pending[] = [];
   private nextId = 1;
   private nextWorker = 0;
@@ -28,13 +31,15 @@ export class SignaturePool {
   constructor(size = Math.max(1, availableParallelism() - 1)) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL("./sig-worker.js", import.meta.url));
-      w.on("message", (msg: { id: number; results: boolean[] }) => {
+      w.on("message", (msg: { id: number; results?: boolean[]; root?: Uint8Array }) => {
+        if (--this.busy[i]! === 0) w.unref();
         const done = this.waiting.get(msg.id);
         this.waiting.delete(msg.id);
-        done?.(msg.results);
+        done?.(msg);
       });
       w.unref();
       this.workers.push(w);
+      this.busy.push(0);
     }
   }
 
@@ -56,15 +61,30 @@ export class SignaturePool {
     this.queue = [];
     const items = pending.flatMap((p) => p.items);
     const id = this.nextId++;
-    this.waiting.set(id, (results) => {
+    this.waiting.set(id, ({ results = [] }) => {
       let offset = 0;
       for (const p of pending) {
         p.resolve(results.slice(offset, offset + p.items.length));
         offset += p.items.length;
       }
     });
-    const worker = this.workers[this.nextWorker++ % this.workers.length]!;
-    worker.postMessage({ id, items });
+    this.post({ id, items });
+  }
+
+  private post(job: object, transfer: ArrayBuffer[] = []): void {
+    const i = this.nextWorker++ % this.workers.length;
+    if (this.busy[i]!++ === 0) this.workers[i]!.ref();
+    this.workers[i]!.postMessage(job, transfer);
+  }
+
+  /** The RFC 6962 Merkle root of `items` (merkle-root.js), computed on a pool thread. */
+  merkleRoot(items: Uint8Array[]): Promise<Uint8Array> {
+    const packed = packItems(items);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, ({ root }) => resolve(root!));
+      this.post({ id, merkle: packed }, [packed.bytes.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer]);
+    });
   }
 
   async close(): Promise<void> {
