@@ -512,9 +512,15 @@ export class TrainchainApp implements AbciApplication {
     return new Context(this.genesisStore ?? this.committed, this.blockInfoForCheck(), "query");
   }
 
+  /** The block CheckTx and queries run in: the next height, at the last block's time. One per height. */
   private blockInfoForCheck(): BlockInfo {
-    return { height: this.lastHeight + 1n, time: this.lastBlockTime, chainId: this.chainId, hash: new Uint8Array(32), proposer: new Uint8Array() };
+    const height = this.lastHeight + 1n;
+    if (this.checkBlock?.height !== height || this.checkBlock.time !== this.lastBlockTime || this.checkBlock.chainId !== this.chainId) {
+      this.checkBlock = { height, time: this.lastBlockTime, chainId: this.chainId, hash: new Uint8Array(32), proposer: new Uint8Array() };
+    }
+    return this.checkBlock;
   }
+  private checkBlock: BlockInfo | undefined;
 
   private readonly anteDeps: AnteDeps = {
     accounts: this.accounts,

@@ -44,13 +44,16 @@ export class Context {
   }
 }
 
+/** The binary-string form of each one-byte module prefix. */
+const ONE_BYTE = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+
 export class PrefixStore implements KVStore {
   private readonly p: string;
   constructor(
     private readonly parent: KVStore,
     private readonly prefix: Uint8Array,
   ) {
-    this.p = String.fromCharCode(...prefix);
+    this.p = prefix.length === 1 ? ONE_BYTE[prefix[0]!]! : String.fromCharCode(...prefix);
   }
   private k(key: Uint8Array): Uint8Array {
     return concatBytes(this.prefix, key);

@@ -31,9 +31,11 @@ export class GasMeter {
   }
 }
 
+const MAX_GAS = 0xffff_ffff_ffff_ffffn;
+
 /** Infinite meter for genesis, begin/end block and queries. */
 export function infiniteGasMeter(): GasMeter {
-  return new GasMeter(BigInt("0xffffffffffffffff"));
+  return new GasMeter(MAX_GAS);
 }
 
 /** A store view that charges gas for every access. */

@@ -81,7 +81,8 @@ function accountKey(address: Uint8Array): string {
 }
 
 function cloneAccount(a: Account): Account {
-  return { ...a, ...(a.module ? { module: { name: a.module.name, permissions: [...a.module.permissions] } } : {}) };
+  if (a.module) return { ...a, module: { name: a.module.name, permissions: [...a.module.permissions] } };
+  return { address: a.address, pubKey: a.pubKey, accountNumber: a.accountNumber, sequence: a.sequence };
 }
 
 export class AccountKeeper {
@@ -92,15 +93,16 @@ export class AccountKeeper {
     return ctx.kv(AUTH_STORE_PREFIX);
   }
 
-  getParams(ctx: Context): Params {
+  /** The params (shared with the decode cache: read-only). */
+  getParams(ctx: Context): Readonly<Params> {
     const raw = this.store(ctx).get(ParamsKey);
     if (!raw) return defaultAuthParams();
     let params = decodedParams.get(raw);
     if (!params) {
-      params = ParamsCodec.decode(raw);
+      params = Object.freeze(ParamsCodec.decode(raw));
       decodedParams.set(raw, params);
     }
-    return { ...params };
+    return params;
   }
 
   setParams(ctx: Context, params: Params): void {

@@ -26,7 +26,7 @@ export class BankKeeper {
 
   getBalance(ctx: Context, address: Uint8Array, denom: string): bigint {
     const raw = this.store(ctx).getS(balanceKey(address, denom));
-    return raw ? BigInt(decoder.decode(raw)) : 0n;
+    return raw ? decodeAmount(raw) : 0n;
   }
 
   getAllBalances(ctx: Context, address: Uint8Array): Coins[] {
@@ -41,7 +41,7 @@ export class BankKeeper {
     if (amount < 0n) throw new Error(`negative balance for ${toBech32(address)}`);
     const key = balanceKey(address, denom);
     if (amount === 0n) this.store(ctx).deleteS(key);
-    else this.store(ctx).setS(key, encoder.encode(amount.toString()));
+    else this.store(ctx).setS(key, encodeAmount(amount));
   }
 
   private subtract(ctx: Context, address: Uint8Array, coins: Coins[]): void {
@@ -154,6 +154,20 @@ export class BankKeeper {
 }
 
 const ASCII_RE = /^[\x00-\x7f]*$/;
+
+/** A stored amount: its decimal digits as ASCII bytes. */
+function encodeAmount(amount: bigint): Uint8Array {
+  const digits = amount.toString();
+  if (digits.length > 64) return encoder.encode(digits);
+  const out = new Uint8Array(digits.length);
+  for (let i = 0; i < digits.length; i++) out[i] = digits.charCodeAt(i);
+  return out;
+}
+
+function decodeAmount(raw: Uint8Array): bigint {
+  // digits are ASCII: their bytes are their chars (anything else fails in BigInt either way)
+  return BigInt(raw.length <= 64 ? String.fromCharCode.apply(null, raw as unknown as number[]) : decoder.decode(raw));
+}
 
 /** A denom's UTF-8 bytes as a binary string (valid denoms are ASCII, whose bytes are its chars). */
 function denomKey(denom: string): string {
