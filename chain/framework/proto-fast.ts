@@ -38,9 +38,13 @@ let slabUsed = 0;
   return view;
 };
 
-/** `bytes` itself when it owns its buffer, else an exact-size copy (so a slab can be freed). */
+/**
+ * `bytes` itself when it owns its buffer, else an exact-size copy, so that a long-lived value does
+ * not keep a shared slab (ours, or node's 8 KiB Buffer pool) alive. (TypedArray#slice copies;
+ * Buffer#slice would not.)
+ */
 export function compact(bytes: Uint8Array): Uint8Array {
-  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.prototype.slice.call(bytes);
 }
 
 interface Reader {

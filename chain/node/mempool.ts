@@ -6,6 +6,7 @@ import { ResponseCheckTx as ResponseCheckTxCodec } from "cosmjs-types/tendermint
 import { SdkErrors } from "../framework/errors.ts";
 import { keyToString } from "../store/bytes.ts";
 import { txHash } from "../tx.ts";
+import { compact } from "../framework/proto-fast.ts";
 
 export interface MempoolLimits {
   maxTxs: number;
@@ -57,6 +58,9 @@ export class Mempool {
     if (this.entries.size >= this.limits.maxTxs || this.bytes + tx.length > this.limits.maxBytes) {
       return reject(SdkErrors.MempoolIsFull.wrap(`mempool holds ${this.entries.size} txs (${this.bytes} bytes)`));
     }
+    // Kept until its block is committed and then in the block store's cache: a request's tx bytes
+    // are a slice of a shared buffer (node's Buffer pool), which they would keep alive.
+    tx = compact(tx);
     const res = this.checkTx(tx, false, hash);
     if (res.code !== 0) return res;
     this.entries.set(key, { tx, hash, gasWanted: res.gasWanted });

@@ -18,6 +18,9 @@ interface Pending {
   resolve: (results: boolean[]) => void;
 }
 
+/** Signature checks per worker job. */
+const CHUNK = 32;
+
 export class SignaturePool {
   private readonly workers: Worker[] = [];
   /** Jobs each worker has not answered yet: a worker with work keeps the process alive. */
@@ -57,9 +60,22 @@ export class SignaturePool {
 
   private flush(): void {
     this.scheduled = false;
-    const pending = this.queue;
+    const queue = this.queue;
     this.queue = [];
-    const items = pending.flatMap((p) => p.items);
+    // Jobs of about CHUNK checks: the event loop admits the first txs while the worker verifies
+    // the rest, instead of both taking turns over one large batch (after a block, hundreds of
+    // requests arrive in one tick).
+    for (let start = 0; start < queue.length; ) {
+      let end = start;
+      let count = 0;
+      while (end < queue.length && count < CHUNK) count += queue[end++]!.items.length;
+      this.send(queue.slice(start, end));
+      start = end;
+    }
+  }
+
+  private send(pending: Pending[]): void {
+    const items = pending.length === 1 ? pending[0]!.items : pending.flatMap((p) => p.items);
     const id = this.nextId++;
     this.waiting.set(id, ({ results = [] }) => {
       let offset = 0;

@@ -96,7 +96,9 @@ function encodeAttribute(key: string, value: string, index: boolean): Uint8Array
     w.buf[w.pos++] = 24;
     w.buf[w.pos++] = 1;
   }
-  return w.buf;
+  // an exact-size copy: the writer's buffer is a slice of node's shared 8 KiB pool, which a cached
+  // slice would keep alive (with the tx results written around it)
+  return Uint8Array.prototype.slice.call(w.buf);
 }
 
 function attributeBytes(key: string, value: string, index: boolean): Uint8Array {

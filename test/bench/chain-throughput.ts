@@ -5,6 +5,7 @@ import secp256k1 from "secp256k1";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { availableParallelism as cpuCount } from "node:os";
 import { makeHome, startNode } from "../helpers/chain.ts";
 import { accountInfo, signedSend, signerFromMnemonic } from "../helpers/txs.ts";
 
@@ -30,6 +31,13 @@ function verifyRate(): number {
     n += 100;
   }
   return n / ((performance.now() - t0) / 1000);
+}
+
+/** The node's V8 heap in use and its external (ArrayBuffer, native) memory, from its /metrics. */
+async function heapMiB(api: string): Promise<{ heap: number; external: number }> {
+  const text = await (await fetch(`${api}/metrics`)).text();
+  const read = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { heap: read("nodejs_heap_size_used_bytes"), external: read("nodejs_external_memory_bytes") };
 }
 
 async function committedCount(api: string): Promise<number> {
@@ -64,6 +72,11 @@ function threadSeconds(pid: number): Map<string, number> {
     }
   }
   return out;
+}
+
+/** Machine-wide CPU time counters (user, nice, system, idle, iowait, irq, softirq, steal) in clock ticks. */
+function machineTicks(): number[] {
+  return readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
 }
 
 /** CPU seconds the process's main thread (the event loop) has run so far. */
@@ -113,6 +126,7 @@ async function main(): Promise<void> {
     const cpuClient0 = cpuSeconds(process.pid);
     const cpuMain0 = mainThreadSeconds(node.proc.pid!);
     const threads0 = threadSeconds(node.proc.pid!);
+    const machine0 = machineTicks();
     const t0 = performance.now();
     async function sender(queue: string[]): Promise<void> {
       for (let start = 0; start < queue.length; ) {
@@ -145,17 +159,22 @@ async function main(): Promise<void> {
     const cpuNode = cpuSeconds(node.proc.pid!) - cpuNode0;
     const cpuClient = cpuSeconds(process.pid) - cpuClient0;
     const cpuMain = mainThreadSeconds(node.proc.pid!) - cpuMain0;
+    const machine = machineTicks().map((v, i) => v - machine0[i]!);
+    const machineTotal = machine.reduce((a, b) => a + b, 0);
+    const share = (i: number): string => `${((100 * machine[i]!) / machineTotal).toFixed(0)} %`;
     const threads = [...threadSeconds(node.proc.pid!)].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const).filter(([, s]) => s > 0.05).sort((a, b) => b[1] - a[1]);
     const seconds = (t1 - t0) / 1000;
     const tps = committed / seconds;
     const rss = rssMiB(node.proc.pid!);
+    const heap = await heapMiB(node.api);
     console.log(`sent as JSON-RPC batches of ${BATCH} broadcast_tx_sync calls per account stream; block time 1 s, block max_gas ${maxGas}`);
     console.log(`submitted ${total} txs in ${((tSent - t0) / 1000).toFixed(1)} s (${rejected} rejected at CheckTx${firstError ? `; first: ${firstError}` : ""})`);
     console.log(`committed ${committed} signed MsgSend in ${seconds.toFixed(1)} s: ${tps.toFixed(0)} tx/s`);
     console.log(`ratio committed tx/s ÷ raw verify/s: ${(tps / verifies).toFixed(3)}  (targets: ≥ 3000 tx/s, ratio ≥ 0.2)`);
     console.log(`CPU during the run: node ${cpuNode.toFixed(1)} s (${((cpuNode * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, all threads; main thread ${((cpuMain * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, ${((100 * cpuMain) / seconds).toFixed(0)} % busy), client ${cpuClient.toFixed(1)} s (${((cpuClient * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx)`);
     console.log(`node CPU by thread (µs/tx): ${threads.map(([name, s]) => `${name} ${((s * 1e6) / Math.max(committed, 1)).toFixed(0)}`).join(", ")}`);
-    console.log(`node RSS: ${rss0.toFixed(0)} MiB before, ${rss.toFixed(0)} MiB after ${committed} txs`);
+    console.log(`machine during the run: busy ${((100 * (machineTotal - machine[3]! - machine[4]! - machine[7]!)) / machineTotal).toFixed(0)} %, idle ${share(3)}, steal ${share(7)} (of ${cpuCount()} vCPUs)`);
+    console.log(`node RSS: ${rss0.toFixed(0)} MiB before, ${rss.toFixed(0)} MiB after ${committed} txs (V8 heap in use ${heap.heap.toFixed(0)} MiB, external ${heap.external.toFixed(0)} MiB)`);
   } finally {
     await node.stop();
     home.cleanup();
