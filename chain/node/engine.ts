@@ -156,6 +156,15 @@ export class BlockEngine {
       const t = prev.header.time!;
       time = t.nanos + 1_000_000 < 1_000_000_000 ? { seconds: t.seconds, nanos: t.nanos + 1_000_000 } : { seconds: t.seconds + 1n, nanos: 0 };
     }
+    const unlock = this.mempool.lock();
+    try {
+      await this.produce(height, time, prev);
+    } finally {
+      unlock();
+    }
+  }
+
+  private async produce(height: bigint, time: Time, prev: BlockRecord | undefined): Promise<void> {
     const { txs, hashes } = this.mempool.reap(this.options.maxBlockBytes, this.options.maxBlockGas);
     const lastCommit: Commit = prev
       ? this.commitFor(prev)

@@ -35,11 +35,33 @@ export interface Reaped {
 export class Mempool {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
+  private locked: Promise<void> | undefined;
 
   constructor(
     private readonly checkTx: CheckTxFn,
     private readonly limits: MempoolLimits = defaultMempoolLimits,
   ) {}
+
+  /**
+   * Holds new admissions while a block is produced, from reap to the post-commit update (CometBFT
+   * locks its mempool the same way): a tx admitted meanwhile would be checked against the
+   * pre-block state and then rechecked; held, it is checked once, against the new state. Callers
+   * of add() wait on `open()`. Returns the release.
+   */
+  lock(): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    this.locked = gate;
+    return () => {
+      if (this.locked === gate) this.locked = undefined;
+      release();
+    };
+  }
+
+  /** Resolves when admissions may proceed (undefined: now). */
+  open(): Promise<void> | undefined {
+    return this.locked;
+  }
 
   get size(): number {
     return this.entries.size;

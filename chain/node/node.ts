@@ -253,6 +253,9 @@ export class Node implements NodeView {
     try {
       if (verified && prepared) this.app.markSignaturesVerified(prepared.keys, await verified);
       await previous;
+      // held while a block is produced (Mempool.lock); signatures verify meanwhile
+      const gate = this.mempool.open();
+      if (gate) await gate;
       const res = this.mempool.add(tx, hash);
       this.mempoolGauge.set(this.mempool.size);
       return res;

@@ -1,5 +1,6 @@
 // The block engine computes large Merkle roots (data hash, last results hash) on the node's worker
-// pool: they must equal the inline RFC 6962 roots, for any number of leaves.
+// pool: they must equal the inline RFC 6962 roots, for any number of leaves. While it produces a
+// block, admissions to the mempool wait and are checked against the new state.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import { fromBech32 } from "../../chain/framework/address.ts";
 import { freePort, makeHome } from "../helpers/chain.ts";
 import { signedSend, signerFromMnemonic } from "../helpers/txs.ts";
 
-describe("block engine hashes", () => {
+describe("block engine", () => {
   it("the worker pool's Merkle roots equal the inline ones", async () => {
     const pool = new SignaturePool(1);
     try {
@@ -57,6 +58,19 @@ describe("block engine hashes", () => {
       const next = (await node.block(height + 1n))!;
       const leaves = results.map((r) => encodeExecTxResult({ ...r, log: "", info: "", events: [], codespace: "" }));
       assert.deepEqual(Buffer.from(next.header.lastResultsHash), Buffer.from(merkleRoot(leaves)));
+
+      // A tx broadcast while a block is produced waits for the block's commit, then is checked
+      // once, against the state after it.
+      const later = signedSend(signer, { chainId: "hash-1", accountNumber: account.accountNumber, sequence: account.sequence + 100n, to, fee: "5000", gas: 100_000n });
+      const release = node.mempool.lock();
+      let answered = false;
+      const pending = node.broadcastTx(later).then((r) => ((answered = true), r));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(answered, false);
+      assert.equal(node.mempool.size, 0);
+      release();
+      assert.equal((await pending).code, 0);
+      assert.equal(node.mempool.size, 1);
     } finally {
       await node.stop();
       home.cleanup();
