@@ -76,29 +76,15 @@ const require = createRequire(import.meta.url);
 /** protobuf's 32-bit varint read (upper bytes of a 64-bit varint are skipped), as varint32read. */
 function readUint32(r: Reader): number {
   const buf = r.buf;
-  let b = buf[r.pos++]!;
-  let result = b & 0x7f;
-  if ((b & 0x80) === 0) {
-    r.assertBounds();
-    return result;
-  }
-  b = buf[r.pos++]!;
-  result |= (b & 0x7f) << 7;
-  if ((b & 0x80) === 0) {
-    r.assertBounds();
-    return result;
-  }
-  b = buf[r.pos++]!;
-  result |= (b & 0x7f) << 14;
-  if ((b & 0x80) === 0) {
-    r.assertBounds();
-    return result;
-  }
-  b = buf[r.pos++]!;
-  result |= (b & 0x7f) << 21;
-  if ((b & 0x80) === 0) {
-    r.assertBounds();
-    return result;
+  let result = 0;
+  let b = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    b = buf[r.pos++]!;
+    result |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0) {
+      r.assertBounds();
+      return result;
+    }
   }
   b = buf[r.pos++]!;
   result |= (b & 0x0f) << 28;
@@ -112,6 +98,12 @@ function readUint32(r: Reader): number {
 let lo = 0;
 let hi = 0;
 
+function settle(r: Reader, low: number, high: number): void {
+  r.assertBounds();
+  lo = low;
+  hi = high;
+}
+
 function readVarint64(r: Reader): void {
   const buf = r.buf;
   let low = 0;
@@ -120,29 +112,20 @@ function readVarint64(r: Reader): void {
     const b = buf[r.pos++]!;
     low |= (b & 0x7f) << shift;
     if ((b & 0x80) === 0) {
-      r.assertBounds();
-      lo = low;
-      hi = high;
-      return;
+      return settle(r, low, high);
     }
   }
   const middle = buf[r.pos++]!;
   low |= (middle & 0x0f) << 28;
   high = (middle & 0x70) >> 4;
   if ((middle & 0x80) === 0) {
-    r.assertBounds();
-    lo = low;
-    hi = high;
-    return;
+    return settle(r, low, high);
   }
   for (let shift = 3; shift <= 31; shift += 7) {
     const b = buf[r.pos++]!;
     high |= (b & 0x7f) << shift;
     if ((b & 0x80) === 0) {
-      r.assertBounds();
-      lo = low;
-      hi = high;
-      return;
+      return settle(r, low, high);
     }
   }
   throw new Error("invalid varint");
