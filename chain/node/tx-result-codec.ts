@@ -6,6 +6,7 @@ import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 // cosmjs-types' own UTF-8 writer for non-ASCII strings, so that even lone surrogates encode as
 // there (node's encoder would write U+FFFD; the byte length is the same either way)
 import { utf8Write } from "cosmjs-types/utf8";
+import { compact } from "../framework/proto-fast.ts";
 
 function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
@@ -98,7 +99,7 @@ function encodeAttribute(key: string, value: string, index: boolean): Uint8Array
   }
   // an exact-size copy: the writer's buffer is a slice of node's shared 8 KiB pool, which a cached
   // slice would keep alive (with the tx results written around it)
-  return Uint8Array.prototype.slice.call(w.buf);
+  return compact(w.buf);
 }
 
 function attributeBytes(key: string, value: string, index: boolean): Uint8Array {

@@ -34,7 +34,7 @@ export class BankKeeper {
     const end = concatBytes(prefix, Uint8Array.of(0xff));
     return this.store(ctx)
       .range(prefix, end)
-      .map((e) => ({ denom: decoder.decode(e.key.subarray(prefix.length)), amount: BigInt(decoder.decode(e.value)) }));
+      .map((e) => ({ denom: decoder.decode(e.key.subarray(prefix.length)), amount: decodeAmount(e.value) }));
   }
 
   private setBalance(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
@@ -123,19 +123,19 @@ export class BankKeeper {
 
   getSupply(ctx: Context, denom: string): bigint {
     const raw = this.store(ctx).get(concatBytes(Uint8Array.of(SupplyPrefix), encoder.encode(denom)));
-    return raw ? BigInt(decoder.decode(raw)) : 0n;
+    return raw ? decodeAmount(raw) : 0n;
   }
 
   private setSupply(ctx: Context, denom: string, amount: bigint): void {
     const key = concatBytes(Uint8Array.of(SupplyPrefix), encoder.encode(denom));
     if (amount === 0n) this.store(ctx).delete(key);
-    else this.store(ctx).set(key, encoder.encode(amount.toString()));
+    else this.store(ctx).set(key, encodeAmount(amount));
   }
 
   totalSupply(ctx: Context): Coins[] {
     return this.store(ctx)
       .range(Uint8Array.of(SupplyPrefix), Uint8Array.of(SupplyPrefix + 1))
-      .map((e) => ({ denom: decoder.decode(e.key.subarray(1)), amount: BigInt(decoder.decode(e.value)) }));
+      .map((e) => ({ denom: decoder.decode(e.key.subarray(1)), amount: decodeAmount(e.value) }));
   }
 
   /** Every balance, by holder (bech32) — for genesis export and invariants. */
@@ -146,7 +146,7 @@ export class BankKeeper {
       const address = e.key.subarray(2, 2 + len);
       const holder = toBech32(address);
       const list = out.get(holder) ?? [];
-      list.push({ denom: decoder.decode(e.key.subarray(2 + len)), amount: BigInt(decoder.decode(e.value)) });
+      list.push({ denom: decoder.decode(e.key.subarray(2 + len)), amount: decodeAmount(e.value) });
       out.set(holder, list);
     }
     return out;
@@ -166,7 +166,7 @@ function encodeAmount(amount: bigint): Uint8Array {
 
 function decodeAmount(raw: Uint8Array): bigint {
   // digits are ASCII: their bytes are their chars (anything else fails in BigInt either way)
-  return BigInt(raw.length <= 64 ? String.fromCharCode.apply(null, raw as unknown as number[]) : decoder.decode(raw));
+  return BigInt(keyToString(raw));
 }
 
 /** A denom's UTF-8 bytes as a binary string (valid denoms are ASCII, whose bytes are its chars). */
