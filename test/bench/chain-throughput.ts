@@ -34,17 +34,24 @@ function verifyRate(): number {
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** The node's V8 heap in use and its external (ArrayBuffer, native) memory, from its /metrics. */
+/** The node's Prometheus /metrics text. */
+async function metricsText(api: string): Promise<string> {
+  return (await fetch(`${api}/metrics`)).text();
+}
+
+/** One unlabelled sample of a metric (NaN when absent). */
+function metricValue(text: string, name: string): number {
+  return Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+}
+
+/** The node's V8 heap in use and its external (ArrayBuffer, native) memory. */
 async function heapMiB(api: string): Promise<{ heap: number; external: number }> {
-  const text = await (await fetch(`${api}/metrics`)).text();
-  const read = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20;
-  return { heap: read("nodejs_heap_size_used_bytes"), external: read("nodejs_external_memory_bytes") };
+  const text = await metricsText(api);
+  return { heap: metricValue(text, "nodejs_heap_size_used_bytes") / 2 ** 20, external: metricValue(text, "nodejs_external_memory_bytes") / 2 ** 20 };
 }
 
 async function committedCount(api: string): Promise<number> {
-  const text = await (await fetch(`${api}/metrics`)).text();
-  const m = /^trainchain_txs_committed_total (\d+)/m.exec(text);
-  return m ? Number(m[1]) : 0;
+  return metricValue(await metricsText(api), "trainchain_txs_committed_total") || 0;
 }
 
 function rssMiB(pid: number): number {
@@ -53,21 +60,25 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** CPU seconds (user + system, all threads) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+/** utime + stime, in seconds, from a /proc/…/stat line (clock ticks, USER_HZ = 100). */
+function statSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds per thread name (comm) of a process. */
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  return statSeconds(readFileSync(`/proc/${pid}/stat`, "utf8"));
+}
+
+/** CPU seconds of each of a process's threads, keyed "comm#tid" ("comm#main" for the main thread). */
 function threadSeconds(pid: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(`${name}#${tid === String(pid) ? "main" : tid}`, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      out.set(`${name}#${tid === String(pid) ? "main" : tid}`, statSeconds(stat));
     } catch {
       // the thread exited
     }
