@@ -48,6 +48,15 @@ export function readGenesis(path: string): GenesisDoc {
   validateChainId(doc.chain_id);
   if (typeof doc.app_state !== "object" || doc.app_state === null) throw new Error(`genesis ${path} has no app_state object`);
   if (Number.isNaN(Date.parse(doc.genesis_time))) throw new Error(`genesis ${path}: genesis_time is not an RFC3339 time`);
+  const block = (doc.consensus_params as Partial<GenesisDoc["consensus_params"]> | undefined)?.block;
+  if (typeof block !== "object" || block === null) throw new Error(`genesis ${path} has no consensus_params.block`);
+  // CometBFT's rules: blocks have a positive byte limit; max_gas -1 means no gas limit
+  if (!/^[0-9]+$/.test(String(block.max_bytes)) || BigInt(block.max_bytes) === 0n) {
+    throw new Error(`genesis ${path}: consensus_params.block.max_bytes must be a positive integer, got ${JSON.stringify(block.max_bytes)}`);
+  }
+  if (!/^(-1|[0-9]+)$/.test(String(block.max_gas))) {
+    throw new Error(`genesis ${path}: consensus_params.block.max_gas must be -1 (no limit) or a non-negative integer, got ${JSON.stringify(block.max_gas)}`);
+  }
   return doc;
 }
 
