@@ -10,7 +10,7 @@ import type { ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 import { ChainDb } from "../../chain/store/db.ts";
 import { BlockStore } from "../../chain/node/blockstore.ts";
 import { txHash } from "../../chain/tx.ts";
-import type { BlockRecord } from "../../chain/node/types.ts";
+import type { BlockRecord, BlockResultsRecord } from "../../chain/node/types.ts";
 
 function result(events: [string, [string, string][]][]): ExecTxResult {
   return {
@@ -46,22 +46,27 @@ describe("block store event index", () => {
     [["bob", "5utrain"], ["carol", "7utrain"], ["bob", "7utrain"], ["alice", "1utrain"]],
   ];
 
+  function record(i: number): { block: BlockRecord; txs: Uint8Array[]; results: BlockResultsRecord } {
+    const height = BigInt(i + 1);
+    const txs = blocks[i]!.map(([sender, amount], j) => new TextEncoder().encode(`${height}/${j}/${sender}/${amount}`));
+    const block: BlockRecord = {
+      blockId: { hash: new Uint8Array(32).fill(i + 1), partSetHeader: { total: 1, hash: new Uint8Array(32) } },
+      header: Header.fromPartial({ chainId: "t", height, time: { seconds: height, nanos: 0 } }),
+      txs,
+      lastCommit: { height: height - 1n, round: 0, blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } }, signatures: [] },
+      size: 0,
+    };
+    const results = { height, txResults: blocks[i]!.map(([s, a]) => send(s, a)), finalizeBlockEvents: [], validatorUpdates: [], appHash: new Uint8Array(32) };
+    return { block, txs, results };
+  }
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "trainchain-blockstore-"));
     db = await ChainDb.open(join(dir, "db"));
     store = new BlockStore(db);
     await store.load();
-    for (let i = 0; i < blocks.length; i++) {
-      const height = BigInt(i + 1);
-      const txs = blocks[i]!.map(([sender, amount], j) => new TextEncoder().encode(`${height}/${j}/${sender}/${amount}`));
-      const block: BlockRecord = {
-        blockId: { hash: new Uint8Array(32).fill(i + 1), partSetHeader: { total: 1, hash: new Uint8Array(32) } },
-        header: Header.fromPartial({ chainId: "t", height, time: { seconds: height, nanos: 0 } }),
-        txs,
-        lastCommit: { height: height - 1n, round: 0, blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } }, signatures: [] },
-        size: 0,
-      };
-      const results = { height, txResults: blocks[i]!.map(([s, a]) => send(s, a)), finalizeBlockEvents: [], validatorUpdates: [], appHash: new Uint8Array(32) };
+    for (let i = 0; i < blocks.length - 1; i++) {
+      const { block, txs, results } = record(i);
       await db.commit(store.blockOps(block, results, txs.map((t) => txHash(t))));
       store.committed(block);
     }
@@ -77,6 +82,22 @@ describe("block store event index", () => {
     assert.equal(total, txs.length);
     return txs.map((t) => `${t.height}/${t.index}`);
   }
+
+  it("shows a height only once committed() says the app has applied it", async () => {
+    // LevelDB serves the batch as soon as it is written; the engine applies the state after that
+    const { block, txs, results } = record(blocks.length - 1);
+    await db.commit(store.blockOps(block, results, txs.map((t) => txHash(t))));
+    const height = block.header.height;
+    assert.equal(await store.tx(txHash(txs[0]!)), undefined);
+    assert.equal(await store.block(height), undefined);
+    assert.equal(await store.blockByHash(block.blockId.hash), undefined);
+    assert.equal(await store.blockResults(height), undefined);
+    assert.deepEqual(await positions("message.sender='carol'"), []);
+    store.committed(block);
+    assert.equal((await store.tx(txHash(txs[0]!)))?.height, height);
+    assert.equal((await store.blockResults(height))?.txResults.length, txs.length);
+    assert.deepEqual(await positions("message.sender='carol'"), ["3/1"]);
+  });
 
   it("finds every tx carrying a value, across heights, in order", async () => {
     assert.deepEqual(await positions("message.sender='alice'"), ["1/0", "1/2", "3/3"]);
