@@ -141,8 +141,8 @@ async function gatherThread(): Promise<GatherThread | undefined> {
   thread ??= new Promise((resolve) => {
     const worker = new Worker(new URL("./gather-thread.js", import.meta.url));
     const t: GatherThread = { worker, ctrl: new Int32Array(new SharedArrayBuffer(16)), busy: false, broken: false, idle: undefined };
-    // Referenced until it is up (someone awaits it), then unref'd.
-    worker.once("online", () => {
+    // Referenced until it is ready (someone awaits it; it loads the sampler first), then unref'd.
+    worker.once("message", () => {
       worker.unref();
       resolve(t);
     });
@@ -172,10 +172,11 @@ const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArra
 
 /**
  * Batches for `sampler`'s steps. With `background` (the caller has a core that session.run does not
- * use) and a dataset on SharedArrayBuffers, the next steps' rows are gathered on the gather thread
- * into ordinary buffers while this thread is inside session.run, and handed over by transfer (ORT
- * refuses shared buffers, so a shared slot would cost a batch-sized copy here every step). Either
- * way the bytes are those of `gather(sampler.indices(t))`.
+ * use) and a dataset on SharedArrayBuffers, the next steps' indices are computed and their rows
+ * gathered on the gather thread (by a sampler over the same seed, size and batch) into ordinary
+ * buffers while this thread is inside session.run, and handed over by transfer (ORT refuses shared
+ * buffers, so a shared slot would cost a batch-sized copy here every step). Either way the bytes
+ * are those of `gather(sampler.indices(t))`.
  */
 export async function createBatchSource(ds: Dataset, input: InputSpec, labels: InputSpec, sampler: MinibatchSampler, background: boolean): Promise<BatchSource> {
   const t = background && isShared(ds.x) && isShared(ds.y) ? await gatherThread() : undefined;
@@ -210,16 +211,18 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   const bytes = yOffset + asm.yWords.byteLength;
   const depth = Math.max(2, Math.min(DEPTH, Math.floor(AHEAD_BYTES / bytes)));
   const refill = Math.max(1, Math.min(REFILL, depth >> 1));
-  // The indices of request seq live in slot seq mod depth.
-  const idx = new Uint32Array(new SharedArrayBuffer(depth * B * 4));
-  const slots = Array.from({ length: depth }, (_, k) => idx.subarray(k * B, (k + 1) * B));
-  const slotOf = (seq: number): Uint32Array => slots[((seq % depth) + depth) % depth] as Uint32Array;
+  // The step of request seq lives in slot seq mod depth; the thread computes its indices with its
+  // own sampler over the same (seed, n, B), so the sampler's work — above all the ~10 ms
+  // permutation of each new epoch — stays off this thread.
+  const steps = new BigInt64Array(new SharedArrayBuffer(depth * 8));
+  const slotOf = (seq: number): number => ((seq % depth) + depth) % depth;
   const src = labelWords(ds);
   const { port1: port, port2 } = new MessageChannel();
   const seq0 = Atomics.load(t.ctrl, REQ);
   Atomics.store(t.ctrl, STOP, 0);
   Atomics.store(t.ctrl, DONE, seq0);
-  t.worker.postMessage({ ctrl: t.ctrl, x: ds.x, yWords: src.words, idx, depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, bytes, yOffset, seq0, port: port2 }, [port2]);
+  const job = { ctrl: t.ctrl, x: ds.x, yWords: src.words, seed: sampler.seed, n: sampler.datasetSize, steps, depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, bytes, yOffset, seq0, port: port2 };
+  t.worker.postMessage(job, [port2]);
 
   const xDims = (asm.batch.inputs[input.name] as Tensor).dims;
   const yDims = asm.batch.labels.dims;
@@ -296,9 +299,10 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
       }
       nextStep = step + 1n;
       // Keep up to `depth` of the following steps requested, topped up once `refill` have been used
-      // (the steps a run has left are always covered: `following` shrinks with `outstanding`).
+      // (the steps a run has left are always covered: `following` shrinks with `outstanding`), plus
+      // the step after the run: the next run usually continues there (a worker's intervals).
       const outstanding = (requested - nextSeq + 1) | 0;
-      const want = Math.min(following, depth);
+      const want = Math.min(following + 1, depth);
       if (!t.broken && !stopped && outstanding < want && outstanding <= depth - refill) {
         // A slot may be rewritten once the thread is done with its previous request.
         const done = Atomics.load(t.ctrl, DONE);
@@ -306,7 +310,7 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
         let k = outstanding;
         while (k < want && (((s + 1 - depth - done) | 0) <= 0)) {
           s = (s + 1) | 0;
-          sampler.indices(nextStep + BigInt(k), slotOf(s));
+          steps[slotOf(s)] = nextStep + BigInt(k);
           k++;
         }
         if (s !== requested) {

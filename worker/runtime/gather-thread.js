@@ -1,36 +1,61 @@
-// Gather thread of the training loop (worker/runtime/batch.ts): gathers the rows of the next steps'
-// samples into ordinary (non-shared) buffers while the main thread is inside session.run, and
-// hands them over by transfer — onnxruntime-node refuses SharedArrayBuffer-backed tensors, so a
-// shared slot would cost the main thread a batch-sized copy per step. Plain JavaScript so it loads
-// without the TypeScript loader.
+// Gather thread of the training loop (worker/runtime/batch.ts): computes the sample indices of the
+// next steps with the task's sampler and gathers their rows into ordinary (non-shared) buffers
+// while the main thread is inside session.run, and hands them over by transfer — onnxruntime-node
+// refuses SharedArrayBuffer-backed tensors, so a shared slot would cost the main thread a
+// batch-sized copy per step. Plain JavaScript so it starts without the TypeScript loader; the
+// sampler (worker/data/sampler.ts, the one published implementation) is loaded with tsx's
+// tsImport, and the thread announces itself ready with a message once it is loaded.
 //
 // A job message carries: ctrl (Int32Array on a SharedArrayBuffer: [REQ, DONE, STOP, SLEEP]), the
 // dataset's features x (Float32Array) and labels yWords (Int32Array, yw words per sample), both
-// shared, the request slots idx (shared Uint32Array: `depth` slots of `batch` indices; request seq
-// uses slot seq mod depth), fs (floats per sample), bytes and yOffset (a batch buffer's payload
-// size and where its label words start), seq0 (REQ when the job was made) and port (a
-// MessagePort). Requests are sequence numbers: REQ is the last one made (its indices are in its
-// slot before REQ is raised). For each request in order the thread fills a free buffer — features,
-// label words, and the request's seq as an int32 after the payload — posts it on the port
-// (transferred) and sets DONE = seq. With nothing to do it sets SLEEP = 1 and waits on REQ (the main
-// thread notifies only a sleeping thread). The main thread returns used buffers as an array on the
-// same port (transferred); they are picked up with receiveMessageOnPort, since this thread never
-// returns to its event loop while serving a job. With none back, a new buffer is allocated (only
-// the first requests of a job do that). STOP = 1 ends the job; the thread answers STOP = 2.
+// shared, the sampler's seed, n (dataset size) and batch, the request slots steps (shared
+// BigInt64Array of `depth` steps; request seq uses slot seq mod depth), fs (floats per sample),
+// bytes and yOffset (a batch buffer's payload size and where its label words start), seq0 (REQ
+// when the job was made) and port (a MessagePort). Requests are sequence numbers: REQ is the last
+// one made (its step is in its slot before REQ is raised). For each request in order the thread
+// fills a free buffer with the rows of sampler.indices(step) — features, label words, and the
+// request's seq as an int32 after the payload — posts it on the port (transferred) and sets DONE =
+// seq. With nothing to do it first computes the permutation of the epoch after the last step it
+// gathered (~10 ms per 60k samples, which would otherwise delay the request that first needs it),
+// then sets SLEEP = 1 and waits on REQ (the main thread notifies only a sleeping thread). The main
+// thread returns used buffers as an array on the same port (transferred); they are picked up with
+// receiveMessageOnPort, since this thread never returns to its event loop while serving a job.
+// With none back, a new buffer is allocated (only the first requests of a job do that). STOP = 1
+// ends the job; the thread answers STOP = 2.
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
+import { tsImport } from "tsx/esm/api";
+
+const { createSampler } = await tsImport("../data/sampler.ts", import.meta.url);
 
 const REQ = 0;
 const DONE = 1;
 const STOP = 2;
 const SLEEP = 3;
 
+// The last job's sampler, kept for the next job over the same (seed, n, batch): it caches the
+// permutations of the current and next epoch.
+let sampler;
+
 parentPort.on("message", (job) => {
-  const { ctrl, x, yWords, idx, depth, batch: n, fs, yw, bytes, yOffset, seq0, port } = job;
+  const { ctrl, x, yWords, seed, n: size, steps, depth, batch: n, fs, yw, bytes, yOffset, seq0, port } = job;
+  if (sampler === undefined || sampler.seed !== seed || sampler.datasetSize !== size || sampler.batchSize !== n) sampler = createSampler(seed, size, n);
+  const indices = new Uint32Array(n);
+  const scratch = new Uint32Array(n);
+  const samples = BigInt(size);
+  const B = BigInt(n);
+  // The next epoch whose permutation is computed ahead (-1n: none pending).
+  let ahead = -1n;
   const free = [];
   let done = seq0;
   for (;;) {
     let req = Atomics.load(ctrl, REQ);
     if (req === done && Atomics.load(ctrl, STOP) === 0) {
+      if (ahead >= 0n) {
+        // indices() of the first step that reaches epoch `ahead` computes (and caches) its permutation.
+        sampler.indices((ahead * samples) / B, scratch);
+        ahead = -1n;
+        continue;
+      }
       // Announce the sleep before re-checking, so a request made meanwhile is either seen here or
       // followed by a notify.
       Atomics.store(ctrl, SLEEP, 1);
@@ -42,12 +67,13 @@ parentPort.on("message", (job) => {
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) free.push(...m.message);
     while (done !== req && Atomics.load(ctrl, STOP) === 0) {
       const seq = (done + 1) | 0;
-      const slot = (((seq % depth) + depth) % depth) * n;
+      const step = steps[((seq % depth) + depth) % depth];
+      sampler.indices(step, indices);
       const buf = free.pop() ?? new ArrayBuffer(bytes + 8);
       const bx = new Float32Array(buf, 0, n * fs);
       const by = new Int32Array(buf, yOffset, n * yw);
       for (let k = 0; k < n; k++) {
-        const i = idx[slot + k];
+        const i = indices[k];
         bx.set(x.subarray(i * fs, i * fs + fs), k * fs);
         for (let w = 0; w < yw; w++) by[k * yw + w] = yWords[i * yw + w];
       }
@@ -56,6 +82,8 @@ parentPort.on("message", (job) => {
       done = seq;
       Atomics.store(ctrl, DONE, seq);
       Atomics.notify(ctrl, DONE);
+      // The epoch after this batch's last sample.
+      ahead = ((step + 1n) * B - 1n) / samples + 1n;
     }
   }
   port.close();
@@ -63,3 +91,4 @@ parentPort.on("message", (job) => {
   Atomics.store(ctrl, STOP, 2);
   Atomics.notify(ctrl, STOP);
 });
+parentPort.postMessage("ready");
