@@ -50,6 +50,13 @@ async function heapMiB(api: string): Promise<{ heap: number; external: number }>
   return { heap: metricValue(text, "nodejs_heap_size_used_bytes") / 2 ** 20, external: metricValue(text, "nodejs_external_memory_bytes") / 2 ** 20 };
 }
 
+/** Seconds the node's main thread spent in GC so far, by kind (minor = scavenge, major = mark-compact, incremental, weakcb). */
+async function gcSeconds(api: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of (await metricsText(api)).matchAll(/^nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} (\S+)/gm)) out.set(m[1]!, Number(m[2]));
+  return out;
+}
+
 async function committedCount(api: string): Promise<number> {
   return metricValue(await metricsText(api), "trainchain_txs_committed_total") || 0;
 }
@@ -91,9 +98,10 @@ function machineTicks(): number[] {
   return readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
 }
 
-/** CPU seconds the process's main thread (the event loop) has run so far. */
-function mainThreadSeconds(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+/** Seconds the process's main thread (the event loop) has run so far, and waited runnable for a core. */
+function mainThreadSeconds(pid: number): { run: number; wait: number } {
+  const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, "utf8").split(" ").map(Number);
+  return { run: run! / 1e9, wait: wait! / 1e9 };
 }
 
 async function main(): Promise<void> {
@@ -130,6 +138,7 @@ async function main(): Promise<void> {
     // encoded before the clock starts, so the client spends its share of the 2 cores on sending.
     const calls = queues.map((q) => q.map((tx, i) => `{"jsonrpc":"2.0","id":${i},"method":"broadcast_tx_sync","params":{"tx":"${Buffer.from(tx).toString("base64")}"}}`));
     const base = await committedCount(node.api);
+    const gc0 = await gcSeconds(node.api);
     const rss0 = rssMiB(node.proc.pid!);
     // One sender per account keeps each account's txs in sequence order; all accounts in parallel.
     let rejected = 0;
@@ -191,7 +200,9 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     const cpuNode = cpuSeconds(node.proc.pid!) - cpuNode0;
     const cpuClient = cpuSeconds(process.pid) - cpuClient0;
-    const cpuMain = mainThreadSeconds(node.proc.pid!) - cpuMain0;
+    const main1 = mainThreadSeconds(node.proc.pid!);
+    const cpuMain = main1.run - cpuMain0.run;
+    const waitMain = main1.wait - cpuMain0.wait;
     const machine = machineTicks().map((v, i) => v - machine0[i]!);
     const machineTotal = machine.reduce((a, b) => a + b, 0);
     const share = (i: number): string => `${((100 * machine[i]!) / machineTotal).toFixed(0)} %`;
@@ -200,12 +211,14 @@ async function main(): Promise<void> {
     const tps = committed / seconds;
     const rss = rssMiB(node.proc.pid!);
     const heap = await heapMiB(node.api);
+    const gc = [...(await gcSeconds(node.api))].map(([kind, s]) => [kind, s - (gc0.get(kind) ?? 0)] as const).filter(([, s]) => s > 0);
     console.log(`sent as JSON-RPC batches of ${BATCH} broadcast_tx_sync calls per account stream; block time 1 s, block max_gas ${maxGas}`);
     console.log(`submitted ${total} txs in ${((tSent - t0) / 1000).toFixed(1)} s (${rejected} rejected at CheckTx${firstError ? `; first: ${firstError}` : ""})`);
     console.log(`committed ${committed} signed MsgSend in ${seconds.toFixed(1)} s: ${tps.toFixed(0)} tx/s`);
     console.log(`ratio committed tx/s ÷ raw verify/s: ${(tps / verifies).toFixed(3)}  (targets: ≥ 3000 tx/s, ratio ≥ 0.2)`);
-    console.log(`CPU during the run: node ${cpuNode.toFixed(1)} s (${((cpuNode * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, all threads; main thread ${((cpuMain * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, ${((100 * cpuMain) / seconds).toFixed(0)} % busy), client ${cpuClient.toFixed(1)} s (${((cpuClient * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx)`);
+    console.log(`CPU during the run: node ${cpuNode.toFixed(1)} s (${((cpuNode * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, all threads; main thread ${((cpuMain * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, ${((100 * cpuMain) / seconds).toFixed(0)} % busy, ${((100 * waitMain) / seconds).toFixed(0)} % runnable waiting for a core), client ${cpuClient.toFixed(1)} s (${((cpuClient * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx)`);
     console.log(`node CPU by thread (µs/tx): ${threads.map(([name, s]) => `${name} ${((s * 1e6) / Math.max(committed, 1)).toFixed(0)}`).join(", ")}`);
+    console.log(`node main-thread GC (µs/tx): ${gc.map(([kind, s]) => `${kind} ${((s * 1e6) / Math.max(committed, 1)).toFixed(1)}`).join(", ")}`);
     console.log(`machine during the run: busy ${((100 * (machineTotal - machine[3]! - machine[4]! - machine[7]!)) / machineTotal).toFixed(0)} %, idle ${share(3)}, steal ${share(7)} (of ${cpuCount()} vCPUs)`);
     console.log(`node RSS: ${rss0.toFixed(0)} MiB before, ${rss.toFixed(0)} MiB after ${committed} txs (V8 heap in use ${heap.heap.toFixed(0)} MiB, external ${heap.external.toFixed(0)} MiB)`);
   } finally {
