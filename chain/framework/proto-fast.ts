@@ -27,7 +27,8 @@ const SLAB_BYTES = 64 * 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabUsed = 0;
 
-(BinaryWriter as unknown as { alloc(size: number): Uint8Array }).alloc = (size) => {
+/** `size` bytes: exact-size up to 64 bytes and over 4 KiB, else a view into the shared slab (see above). */
+export function slabAlloc(size: number): Uint8Array {
   if (size <= 64 || size > 4096) return new Uint8Array(size);
   if (slabUsed + size > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
@@ -36,7 +37,9 @@ let slabUsed = 0;
   const view = new Uint8Array(slab, slabUsed, size);
   slabUsed += (size + 7) & ~7;
   return view;
-};
+}
+
+(BinaryWriter as unknown as { alloc(size: number): Uint8Array }).alloc = slabAlloc;
 
 /**
  * `bytes` itself when it owns its buffer, else an exact-size copy, so that a long-lived value does

@@ -6,6 +6,7 @@ import type { Context } from "../../chain/framework/context.ts";
 import { fromBech32, moduleAddress, toBech32 } from "../../chain/framework/address.ts";
 import { SdkErrors } from "../../chain/framework/errors.ts";
 import { keyToString, readUint64BE, uint64BE } from "../../chain/store/bytes.ts";
+import { slabAlloc } from "../../chain/framework/proto-fast.ts";
 import type { KVStore } from "../../chain/store/kv.ts";
 import { AccountKeyPrefix, AUTH_STORE_PREFIX, NextAccountNumberKey, ParamsKey } from "./keys.ts";
 import { defaultAuthParams, type Params } from "./params.ts";
@@ -52,6 +53,78 @@ export function encodeAccountAny(account: Account): Any {
     };
   }
   return { typeUrl: BASE_ACCOUNT_URL, value: BaseAccount.encode(base).finish() };
+}
+
+// setAccount runs twice per tx (CheckTx, then the block) for a sequence change only. An account's
+// address and key fields never change once set, so their encoding (BaseAccount fields 1 and 2, as
+// cosmjs-types writes them) is kept per address object, and each call writes the Any wrapper, that
+// head and the account number and sequence varints. Same bytes as Any.encode(encodeAccountAny(a))
+// (test/unit/auth-account-codec.test.ts).
+const BASE_URL_BYTES = new TextEncoder().encode(BASE_ACCOUNT_URL);
+const accountHeads = new WeakMap<Uint8Array, { pubKey: Uint8Array | undefined; head: Uint8Array }>();
+
+function accountHead(account: Account): Uint8Array {
+  let entry = accountHeads.get(account.address);
+  if (!entry || entry.pubKey !== account.pubKey) {
+    const head = BaseAccount.encode({ address: toBech32(account.address), pubKey: account.pubKey ? pubKeyAny(account.pubKey) : undefined, accountNumber: 0n, sequence: 0n }).finish();
+    entry = { pubKey: account.pubKey, head: head.slice() };
+    accountHeads.set(account.address, entry);
+  }
+  return entry.head;
+}
+
+function varintLength(v: bigint): number {
+  let n = 1;
+  while (v >= 0x80n) {
+    v >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+function writeVarint(out: Uint8Array, pos: number, v: bigint): number {
+  if (v < 0x80000000n) {
+    let x = Number(v);
+    while (x >= 0x80) {
+      out[pos++] = (x & 0x7f) | 0x80;
+      x >>>= 7;
+    }
+    out[pos++] = x;
+    return pos;
+  }
+  while (v >= 0x80n) {
+    out[pos++] = Number(v & 0x7fn) | 0x80;
+    v >>= 7n;
+  }
+  out[pos++] = Number(v);
+  return pos;
+}
+
+/** Any(BaseAccount) bytes of a plain account; module accounts go through encodeAccountAny. */
+export function encodeAccountBytes(account: Account): Uint8Array {
+  if (account.module || account.accountNumber < 0n || account.sequence < 0n || account.accountNumber >= 1n << 64n || account.sequence >= 1n << 64n) {
+    return Any.encode(encodeAccountAny(account)).finish();
+  }
+  const head = accountHead(account);
+  const baseLength = head.length + (account.accountNumber !== 0n ? 1 + varintLength(account.accountNumber) : 0) + (account.sequence !== 0n ? 1 + varintLength(account.sequence) : 0);
+  const out = slabAlloc(2 + BASE_URL_BYTES.length + 1 + varintLength(BigInt(baseLength)) + baseLength);
+  out[0] = 0x0a;
+  out[1] = BASE_URL_BYTES.length;
+  out.set(BASE_URL_BYTES, 2);
+  let pos = 2 + BASE_URL_BYTES.length;
+  out[pos++] = 0x12;
+  pos = writeVarint(out, pos, BigInt(baseLength));
+  out.set(head, pos);
+  pos += head.length;
+  if (account.accountNumber !== 0n) {
+    out[pos++] = 0x18;
+    pos = writeVarint(out, pos, account.accountNumber);
+  }
+  if (account.sequence !== 0n) {
+    out[pos++] = 0x20;
+    pos = writeVarint(out, pos, account.sequence);
+  }
+  return out;
 }
 
 function decodeBase(base: BaseAccount): Omit<Account, "module"> {
@@ -134,7 +207,7 @@ export class AccountKeeper {
   }
 
   setAccount(ctx: Context, account: Account): void {
-    const raw = Any.encode(encodeAccountAny(account)).finish();
+    const raw = encodeAccountBytes(account);
     decodedAccounts.set(raw, cloneAccount(account));
     this.store(ctx).setS(accountKey(account.address), raw);
   }
