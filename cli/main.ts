@@ -1,5 +1,8 @@
 // The `trainchain` command: dispatches to subcommands; any error is one line on stderr, exit 1.
 import { STOP_WITH_PARENT } from "./commands/devnet-roles.ts";
+// Every command that signs or encodes Cosmos messages needs cosmjs-types' writer fixed for 64-bit
+// values in [2^31, 2^32) (see proto-fast.ts), not only those that load the app.
+import "../chain/framework/proto-fast.ts";
 
 const USAGE = `usage: trainchain <command> [args] [flags]
 

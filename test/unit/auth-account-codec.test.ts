@@ -15,7 +15,6 @@ function reference(account: Account): Uint8Array {
 
 describe("account encoding", () => {
   it("equals cosmjs-types' Any(BaseAccount) bytes for all varint widths, with and without a key", () => {
-    let checkedBug = 0;
     for (const withKey of [false, true]) {
       const address = new Uint8Array(randomBytes(20));
       const pubKey = withKey ? new Uint8Array([2, ...randomBytes(32)]) : undefined;
@@ -24,25 +23,11 @@ describe("account encoding", () => {
           const account: Account = { address, pubKey, accountNumber, sequence };
           const bytes = encodeAccountBytes(account);
           const label = `number ${accountNumber}, sequence ${sequence}, key ${withKey}`;
+          assert.equal(Buffer.from(bytes).toString("hex"), Buffer.from(reference(account)).toString("hex"), label);
           assert.deepEqual(decodeAccountAny(Any.decode(bytes)), { address, pubKey, accountNumber, sequence }, label);
-          // cosmjs-types' writer emits a zero varint for 2^31 (see
-          // tx-result-codec.test.ts); everywhere else the bytes must be identical
-          const ref = reference(account);
-          const refRoundTrips = (() => {
-            try {
-              const d = decodeAccountAny(Any.decode(ref));
-              return d.accountNumber === accountNumber && d.sequence === sequence;
-            } catch {
-              return false;
-            }
-          })();
-          if (refRoundTrips) assert.equal(Buffer.from(bytes).toString("hex"), Buffer.from(ref).toString("hex"), label);
-          else checkedBug++;
         }
       }
     }
-    // only the pairs holding 2^31 are checked by round trip alone
-    assert.equal(checkedBug, 2 * (2 * WIDTHS.length - 1));
   });
 
   it("follows a key set later on the same address object, and 32-byte addresses", () => {

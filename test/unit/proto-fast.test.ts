@@ -3,8 +3,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { BinaryReader } from "cosmjs-types/binary";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
+import { Fee, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import "../../chain/framework/proto-fast.ts";
 
 const require = createRequire(import.meta.url);
@@ -125,3 +125,47 @@ describe("fast protobuf reader", () => {
     assert.throws(() => TxRaw.decode(tx.subarray(0, tx.length - 1)), /premature EOF|index out of range/);
   });
 });
+
+/** The standard protobuf varint of a 64-bit value (two's complement for negatives). */
+function referenceVarint(value: bigint): number[] {
+  let v = BigInt.asUintN(64, value);
+  const out: number[] = [];
+  while (v >= 0x80n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return out;
+}
+
+describe("protobuf writer int64/uint64/sint64", () => {
+  it("writes the standard varint for every width, [2^31, 2^32) included, and reads back the value", () => {
+    const values: bigint[] = [0n, 1n, 127n, 128n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 31n + 1n, 3_000_000_000n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 63n - 1n];
+    for (let i = 0; i < 2000; i++) values.push(BigInt.asIntN(64, (BigInt(Math.floor(Math.random() * 2 ** 32)) << 32n) | BigInt(Math.floor(Math.random() * 2 ** 32))) >> BigInt(i % 64));
+    for (const v of [...values]) values.push(-v);
+    for (const v of values) {
+      for (const input of [v, v.toString(), ...(Number.isSafeInteger(Number(v)) ? [Number(v)] : [])]) {
+        const label = `${typeof input} ${v}`;
+        const i64 = BinaryWriter.create().int64(input).finish();
+        assert.deepEqual([...i64], referenceVarint(v), `int64 ${label}`);
+        assert.equal(new BinaryReader(i64).int64(), v, `int64 read ${label}`);
+        if (v >= 0n) {
+          const u64 = BinaryWriter.create().uint64(input).finish();
+          assert.deepEqual([...u64], referenceVarint(v), `uint64 ${label}`);
+          assert.equal(new BinaryReader(u64).uint64(), v, `uint64 read ${label}`);
+        }
+        const zz = BinaryWriter.create().sint64(input).finish();
+        assert.deepEqual([...zz], referenceVarint(v >= 0n ? 2n * v : -2n * v - 1n), `sint64 ${label}`);
+        assert.equal(new BinaryReader(zz).sint64(), v, `sint64 read ${label}`);
+      }
+    }
+  });
+
+  it("keeps message fields after a 64-bit value in [2^31, 2^32) intact", () => {
+    // gas_limit 3e9 used to be written as a 0 varint plus zero bytes that shifted the next fields
+    const fee = { amount: [{ denom: "utrain", amount: "5" }], gasLimit: 3_000_000_000n, payer: "p", granter: "g" };
+    const decoded = Fee.decode(Fee.encode(fee).finish());
+    assert.deepEqual(decoded, fee);
+  });
+});
+
