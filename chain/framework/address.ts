@@ -69,5 +69,5 @@ export function moduleAddress(name: string): Uint8Array {
     address = new Uint8Array(createHash("sha256").update(name).digest().subarray(0, 20));
     moduleAddresses.set(name, address);
   }
-  return Uint8Array.from(address);
+  return address.slice();
 }

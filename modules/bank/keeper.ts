@@ -165,6 +165,17 @@ function encodeAmount(amount: bigint): Uint8Array {
 }
 
 function decodeAmount(raw: Uint8Array): bigint {
+  // up to 15 ASCII digits are exact in a double: no string is built
+  if (raw.length <= 15) {
+    let n = 0;
+    let i = 0;
+    for (; i < raw.length; i++) {
+      const d = raw[i]! - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === raw.length) return BigInt(n);
+  }
   // digits are ASCII: their bytes are their chars (anything else fails in BigInt either way)
   return BigInt(keyToString(raw));
 }

@@ -42,6 +42,21 @@ describe("bank keeper", () => {
     assert.ok(ctx.events.events.some((e) => e.type === "transfer"));
   });
 
+  it("reads back balances of every digit count (the short path up to 15 digits, BigInt beyond)", () => {
+    const { chain, bank } = setup();
+    const ctx = chain.ctx();
+    const amounts = [1n, 9n, 10n, 999_999_999_999_999n, 1_000_000_000_000_000n, 10n ** 30n + 7n];
+    amounts.forEach((amount, i) => {
+      const from = new Uint8Array(20).fill(10 + i);
+      const to = new Uint8Array(20).fill(50 + i);
+      bank.initBalance(ctx, from, [{ denom: "uwhale", amount }]);
+      assert.equal(bank.getBalance(ctx, from, "uwhale"), amount);
+      bank.send(ctx, from, to, [{ denom: "uwhale", amount: amount - 1n }]);
+      assert.equal(bank.getBalance(ctx, from, "uwhale"), 1n);
+      assert.equal(bank.getBalance(ctx, to, "uwhale"), amount - 1n);
+    });
+  });
+
   it("refuses to overdraw with sdk/5 and changes nothing", () => {
     const { chain, bank, alice, bob } = setup();
     const ctx = chain.ctx();
