@@ -22,18 +22,10 @@ import { homePaths } from "../../chain/node/config.ts";
 import { AbciServer } from "../../chain/abci/server.ts";
 import { FrameDecoder, encodeFrame } from "../../chain/abci/frame.ts";
 import { makeHome, type TestHome } from "../helpers/chain.ts";
+import { referenceVarint } from "../helpers/varint.ts";
 
 // ---- a protobuf writer small enough to check by eye ----
-function varint(n: number | bigint): number[] {
-  let v = BigInt(n);
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return out;
-}
+const varint = referenceVarint;
 const utf8 = (s: string): number[] => [...new TextEncoder().encode(s)];
 /** Length-delimited field (wire type 2). */
 const ld = (field: number, bytes: ArrayLike<number>): number[] => [...varint((field << 3) | 2), ...varint(bytes.length), ...Array.from(bytes)];

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
 import { Fee, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import "../../chain/framework/proto-fast.ts";
+import { referenceVarint } from "../helpers/varint.ts";
 
 const require = createRequire(import.meta.url);
 const varint = require("cosmjs-types/varint") as {
@@ -125,18 +126,6 @@ describe("fast protobuf reader", () => {
     assert.throws(() => TxRaw.decode(tx.subarray(0, tx.length - 1)), /premature EOF|index out of range/);
   });
 });
-
-/** The standard protobuf varint of a 64-bit value (two's complement for negatives). */
-function referenceVarint(value: bigint): number[] {
-  let v = BigInt.asUintN(64, value);
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return out;
-}
 
 describe("protobuf writer int64/uint64/sint64", () => {
   it("writes the standard varint for every width, [2^31, 2^32) included, and reads back the value", () => {
