@@ -7,22 +7,7 @@ import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 // there (node's encoder would write U+FFFD; the byte length is the same either way)
 import { utf8Write } from "cosmjs-types/utf8";
 import { compact } from "../framework/proto-fast.ts";
-
-function varintSize(n: number): number {
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
-}
-
-/** int64 as protobuf writes it: negative values as their 64-bit two's complement (10 bytes). */
-function int64Size(v: bigint): number {
-  let u = BigInt.asUintN(64, v);
-  if (u < 0x80000000n) return varintSize(Number(u));
-  let n = 1;
-  while (u >= 0x80n) {
-    u >>= 7n;
-    n++;
-  }
-  return n;
-}
+import { int64Size, varintSize, writeInt64, writeVarint } from "../framework/varint.ts";
 
 /** Length-delimited field: tag + length varint + payload. */
 function fieldSize(payload: number): number {
@@ -38,21 +23,11 @@ class Writer {
   }
 
   varint(n: number): void {
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    this.buf[this.pos++] = n;
+    this.pos = writeVarint(this.buf, this.pos, n);
   }
 
   int64(v: bigint): void {
-    let u = BigInt.asUintN(64, v);
-    if (u < 0x80000000n) return this.varint(Number(u));
-    while (u >= 0x80n) {
-      this.buf[this.pos++] = Number(u & 0x7fn) | 0x80;
-      u >>= 7n;
-    }
-    this.buf[this.pos++] = Number(u);
+    this.pos = writeInt64(this.buf, this.pos, v);
   }
 
   bytes(tag: number, b: Uint8Array): void {

@@ -7,6 +7,7 @@ import { fromBech32, moduleAddress, toBech32 } from "../../chain/framework/addre
 import { SdkErrors } from "../../chain/framework/errors.ts";
 import { keyToString, readUint64BE, uint64BE } from "../../chain/store/bytes.ts";
 import { slabAlloc } from "../../chain/framework/proto-fast.ts";
+import { int64Size, varintSize, writeInt64, writeVarint } from "../../chain/framework/varint.ts";
 import type { KVStore } from "../../chain/store/kv.ts";
 import { AccountKeyPrefix, AUTH_STORE_PREFIX, NextAccountNumberKey, ParamsKey } from "./keys.ts";
 import { defaultAuthParams, type Params } from "./params.ts";
@@ -73,56 +74,29 @@ function accountHead(account: Account): Uint8Array {
   return entry.head;
 }
 
-function varintLength(v: bigint): number {
-  let n = 1;
-  while (v >= 0x80n) {
-    v >>= 7n;
-    n++;
-  }
-  return n;
-}
-
-function writeVarint(out: Uint8Array, pos: number, v: bigint): number {
-  if (v < 0x80000000n) {
-    let x = Number(v);
-    while (x >= 0x80) {
-      out[pos++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    out[pos++] = x;
-    return pos;
-  }
-  while (v >= 0x80n) {
-    out[pos++] = Number(v & 0x7fn) | 0x80;
-    v >>= 7n;
-  }
-  out[pos++] = Number(v);
-  return pos;
-}
-
 /** Any(BaseAccount) bytes of a plain account; module accounts go through encodeAccountAny. */
 export function encodeAccountBytes(account: Account): Uint8Array {
   if (account.module || account.accountNumber < 0n || account.sequence < 0n || account.accountNumber >= 1n << 64n || account.sequence >= 1n << 64n) {
     return Any.encode(encodeAccountAny(account)).finish();
   }
   const head = accountHead(account);
-  const baseLength = head.length + (account.accountNumber !== 0n ? 1 + varintLength(account.accountNumber) : 0) + (account.sequence !== 0n ? 1 + varintLength(account.sequence) : 0);
-  const out = slabAlloc(2 + BASE_URL_BYTES.length + 1 + varintLength(BigInt(baseLength)) + baseLength);
+  const baseLength = head.length + (account.accountNumber !== 0n ? 1 + int64Size(account.accountNumber) : 0) + (account.sequence !== 0n ? 1 + int64Size(account.sequence) : 0);
+  const out = slabAlloc(2 + BASE_URL_BYTES.length + 1 + varintSize(baseLength) + baseLength);
   out[0] = 0x0a;
   out[1] = BASE_URL_BYTES.length;
   out.set(BASE_URL_BYTES, 2);
   let pos = 2 + BASE_URL_BYTES.length;
   out[pos++] = 0x12;
-  pos = writeVarint(out, pos, BigInt(baseLength));
+  pos = writeVarint(out, pos, baseLength);
   out.set(head, pos);
   pos += head.length;
   if (account.accountNumber !== 0n) {
     out[pos++] = 0x18;
-    pos = writeVarint(out, pos, account.accountNumber);
+    pos = writeInt64(out, pos, account.accountNumber);
   }
   if (account.sequence !== 0n) {
     out[pos++] = 0x20;
-    pos = writeVarint(out, pos, account.sequence);
+    pos = writeInt64(out, pos, account.sequence);
   }
   return out;
 }
