@@ -140,8 +140,8 @@ export class BlockStore {
   }
 
   // LevelDB shows a batch to readers as soon as it is written, before the engine has applied the
-  // height to the app's state (`committed()` runs after that). Everything read back is checked
-  // against `latest`, so a tx is never found before a query can see its effects.
+  // height to the app's state (`committed()` runs after that). A height is read only once `latest`
+  // has reached it (it never goes back), so a tx is never found before a query can see its effects.
   private visible(height: bigint): boolean {
     return height <= this.latest;
   }
@@ -152,7 +152,7 @@ export class BlockStore {
     if (!this.visible(height)) return undefined;
     const raw = await this.db.get(heightKey(DbPrefix.block, height));
     const rawId = await this.db.get(heightKey(DbPrefix.blockId, height));
-    if (!raw || !rawId || !this.visible(height)) return undefined;
+    if (!raw || !rawId) return undefined;
     const b = Block.decode(raw);
     const id = BlockID.decode(rawId);
     return {
@@ -172,7 +172,7 @@ export class BlockStore {
   async blockResults(height: bigint): Promise<BlockResultsRecord | undefined> {
     if (!this.visible(height)) return undefined;
     const raw = await this.db.get(heightKey(DbPrefix.results, height));
-    if (!raw || !this.visible(height)) return undefined;
+    if (!raw) return undefined;
     const r = ResponseFinalizeBlock.decode(raw);
     const txResults = [];
     for await (const [, v] of this.db.iterate(heightKey(DbPrefix.tx, height))) txResults.push(TxResult.decode(v).result!);
@@ -180,8 +180,9 @@ export class BlockStore {
   }
 
   private async txAt(pos: Uint8Array): Promise<TxRecord | undefined> {
+    if (!this.visible(readUint64BE(pos))) return undefined;
     const raw = await this.db.get(dbKey(DbPrefix.tx, pos));
-    if (!raw || !this.visible(readUint64BE(pos))) return undefined;
+    if (!raw) return undefined;
     const t = TxResult.decode(raw);
     return { hash: txHash(t.tx), height: t.height, index: t.index, tx: t.tx, result: t.result! };
   }
