@@ -43,8 +43,9 @@ parentPort.on("message", (job) => {
   const scratch = new Uint32Array(n);
   const samples = BigInt(size);
   const B = BigInt(n);
-  // The next epoch whose permutation is computed ahead (-1n: none pending).
+  // The next epoch whose permutation is computed ahead (-1n: none pending), and the last one done.
   let ahead = -1n;
+  let prepared = -1n;
   const free = [];
   let done = seq0;
   for (;;) {
@@ -53,6 +54,7 @@ parentPort.on("message", (job) => {
       if (ahead >= 0n) {
         // indices() of the first step that reaches epoch `ahead` computes (and caches) its permutation.
         sampler.indices((ahead * samples) / B, scratch);
+        prepared = ahead;
         ahead = -1n;
         continue;
       }
@@ -82,8 +84,9 @@ parentPort.on("message", (job) => {
       done = seq;
       Atomics.store(ctrl, DONE, seq);
       Atomics.notify(ctrl, DONE);
-      // The epoch after this batch's last sample.
-      ahead = ((step + 1n) * B - 1n) / samples + 1n;
+      // The epoch after this batch's last sample, once per epoch.
+      const next = ((step + 1n) * B - 1n) / samples + 1n;
+      if (next !== prepared) ahead = next;
     }
   }
   port.close();
