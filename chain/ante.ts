@@ -15,7 +15,7 @@ import { EventManager } from "./framework/events.ts";
 import { CacheStore } from "./store/kv.ts";
 import { fromBech32, pubkeyToAddress, toBech32 } from "./framework/address.ts";
 import { formatCoins, parseProtoCoins, type Coins } from "./framework/coins.ts";
-import { bytesEqual, keyToString } from "./store/bytes.ts";
+import { bytesEqual } from "./store/bytes.ts";
 import type { DecodedTx } from "./tx.ts";
 import type { AccountKeeper } from "../modules/auth/index.ts";
 import { FEE_COLLECTOR, SECP256K1_PUBKEY_URL } from "../modules/auth/index.ts";
@@ -32,10 +32,8 @@ export interface AnteOptions {
 export interface AnteDeps {
   accounts: AccountKeeper;
   bank: BankKeeper;
-  /** True when the signature of this tx hash was already verified (CheckTx cache). */
-  isVerified(hash: Uint8Array): boolean;
-  /** True when the signature with this `signatureKey` was verified off-thread (signature pool). */
-  isSignatureVerified(key: string): boolean;
+  /** True when this tx's signatures were already verified (CheckTx accepted the same bytes). */
+  isVerified(tx: DecodedTx): boolean;
 }
 
 /** The SignDoc a signer signs in SIGN_MODE_DIRECT, over the raw received bytes. */
@@ -49,12 +47,15 @@ export function signDocDigest(tx: DecodedTx, chainId: string, accountNumber: big
 }
 
 /**
- * Cache key of one verified signature: the tx hash (which covers the body, auth info and
- * signatures), the signer's index, account number and public key — with the chain id, everything
- * the SignDoc digest and the check depend on, without encoding and hashing the SignDoc again.
+ * Whether the signature pool verified signer `index` of this tx under this account number and
+ * public key: the tx's bytes (body, auth info, signatures) are fixed, so with the chain id these
+ * are everything the SignDoc digest and the check depend on. One-shot: the memo is cleared.
  */
-export function signatureKey(txHash: Uint8Array, index: number, accountNumber: bigint, pubKey: Uint8Array): string {
-  return `${keyToString(txHash)}/${index}/${accountNumber}/${keyToString(pubKey)}`;
+function poolVerified(tx: DecodedTx, index: number, accountNumber: bigint, pubKey: Uint8Array): boolean {
+  const v = tx.poolVerified?.[index];
+  if (v === undefined) return false;
+  tx.poolVerified![index] = undefined;
+  return v.accountNumber === accountNumber && bytesEqual(v.pubKey, pubKey);
 }
 
 const SECP256K1_N_HALF = Buffer.from("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", "hex");
@@ -115,7 +116,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
   else if (simulate) chargeFeeDeductionGas(ctx, deps, payer, options);
   if (ctx.events.recording) ctx.events.emit("tx", [["fee", formatCoins(feeCoins)], ["fee_payer", toBech32(payer)]]);
 
-  const verified = recheck || (!simulate && deps.isVerified(tx.hash));
+  const verified = recheck || (!simulate && deps.isVerified(tx));
   for (let i = 0; i < tx.signers.length; i++) {
     const signer = tx.signers[i]!;
     const address = fromBech32(signer);
@@ -157,7 +158,7 @@ export function runAnte(ctx: Context, tx: DecodedTx, deps: AnteDeps, options: An
         const ok =
           signature.length === 64 &&
           isLowS(signature) &&
-          (deps.isSignatureVerified(signatureKey(tx.hash, i, account.accountNumber, pubKey)) ||
+          (poolVerified(tx, i, account.accountNumber, pubKey) ||
             secp256k1.ecdsaVerify(signature, signDocDigest(tx, ctx.block.chainId, account.accountNumber), pubKey));
         if (!ok) {
           throw SdkErrors.Unauthorized.wrap(

@@ -28,7 +28,7 @@ import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Logger } from "pino";
 import { compact } from "./framework/proto-fast.ts";
-import { runAnte, signatureKey, signDocBytes, type AnteDeps, type AnteOptions } from "./ante.ts";
+import { runAnte, signDocBytes, type AnteDeps, type AnteOptions } from "./ante.ts";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { fromBech32 } from "./framework/address.ts";
 import { decodeTx, txHash, type DecodedTx } from "./tx.ts";
@@ -104,14 +104,10 @@ export class TrainchainApp implements AbciApplication {
   private genesisStore: CacheStore | undefined;
   private checkStore: CacheStore;
   private pending: PendingBlock | undefined;
-  /** Tx hashes whose signatures CheckTx verified, so FinalizeBlock need not verify again. */
-  private readonly verified = new Set<string>();
   /** Txs decoded by CheckTx, by hash, so FinalizeBlock does not decode them again. */
   private readonly decoded = new Map<string, DecodedTx>();
   /** Hashes of the tx byte arrays CheckTx saw (by identity), so FinalizeBlock does not hash them again. */
   private readonly hashes = new WeakMap<Uint8Array, Uint8Array>();
-  /** Signatures verified by the node's signature pool, by `signatureKey`. */
-  private readonly verifiedSignatures = new Set<string>();
   private readonly anteOptions: AnteOptions;
   private readonly log: Logger;
 
@@ -244,7 +240,7 @@ export class TrainchainApp implements AbciApplication {
    * for verification off the main thread, with the `signatureKey` of each; undefined when the tx
    * cannot be prepared (CheckTx will report why).
    */
-  signatureChecks(bytes: Uint8Array, hash: Uint8Array): { checks: SigCheck[]; keys: string[] } | undefined {
+  signatureChecks(bytes: Uint8Array, hash: Uint8Array): { checks: SigCheck[]; tx: DecodedTx; accounts: bigint[] } | undefined {
     let tx: DecodedTx;
     try {
       tx = this.decodeCached(bytes, hash);
@@ -253,7 +249,7 @@ export class TrainchainApp implements AbciApplication {
     }
     const ctx = new Context(this.checkStore, this.blockInfoForCheck(), "check");
     const checks: SigCheck[] = [];
-    const keys: string[] = [];
+    const accounts: bigint[] = [];
     for (let i = 0; i < tx.signers.length; i++) {
       const signature = tx.raw.signatures[i];
       const info = tx.authInfo.signerInfos[i];
@@ -276,15 +272,21 @@ export class TrainchainApp implements AbciApplication {
       }
       if (!pubKey || pubKey.length !== 33) return undefined;
       checks.push({ signDoc: signDocBytes(tx, this.chainId, account.accountNumber), signature, pubKey });
-      keys.push(signatureKey(hash, i, account.accountNumber, pubKey));
+      accounts.push(account.accountNumber);
     }
-    return { checks, keys };
+    return { checks, tx, accounts };
   }
 
-  /** Records the signatures (by `signatureKey`) the pool verified; CheckTx then skips them. */
-  markSignaturesVerified(keys: string[], results: boolean[]): void {
-    if (this.verifiedSignatures.size > 200_000) this.verifiedSignatures.clear();
-    for (let i = 0; i < keys.length; i++) if (results[i]) this.verifiedSignatures.add(keys[i]!);
+  /**
+   * Records on the decoded tx the signatures the pool verified (`prepared` from signatureChecks);
+   * CheckTx then skips them when the account number and public key are still the ones checked.
+   */
+  markSignaturesVerified(prepared: { checks: SigCheck[]; tx: DecodedTx; accounts: bigint[] }, results: boolean[]): void {
+    const memo: DecodedTx["poolVerified"] = [];
+    for (let i = 0; i < prepared.checks.length; i++) {
+      memo.push(results[i] ? { accountNumber: prepared.accounts[i]!, pubKey: prepared.checks[i]!.pubKey } : undefined);
+    }
+    prepared.tx.poolVerified = memo;
   }
 
   checkTxSync(bytes: Uint8Array, recheck = false, hash: Uint8Array = txHash(bytes)): ResponseCheckTx {
@@ -305,9 +307,7 @@ export class TrainchainApp implements AbciApplication {
       return checkTxError(err, gasLimit, meter.consumed());
     }
     branch.write();
-    // bounded: entries of txs that never reach a block are dropped wholesale
-    if (this.verified.size > 200_000) this.verified.clear();
-    this.verified.add(keyToString(decoded.hash));
+    decoded.checked = true;
     return { code: 0, data: EMPTY, log: "", info: "", gasWanted: gasLimit, gasUsed: meter.consumed(), events: [], codespace: "" };
   }
 
@@ -382,9 +382,7 @@ export class TrainchainApp implements AbciApplication {
         return execError(err, 0n, 0n, []);
       }
     }
-    const result = this.runTx(blockStore, block, decoded, "deliver");
-    this.verified.delete(key);
-    return result;
+    return this.runTx(blockStore, block, decoded, "deliver");
   }
 
   /** runTx: ante on a branch (kept even if the msgs fail), then msgs on a branch written only on success. */
@@ -525,9 +523,7 @@ export class TrainchainApp implements AbciApplication {
   private readonly anteDeps: AnteDeps = {
     accounts: this.accounts,
     bank: this.bank,
-    isVerified: (hash) => this.verified.has(keyToString(hash)),
-    // one-shot: once CheckTx accepts the tx, its hash is in `verified` and the key is not needed
-    isSignatureVerified: (key) => this.verifiedSignatures.delete(key),
+    isVerified: (tx) => tx.checked === true,
   };
 
   /** Runs every module invariant against the committed state; returns the broken ones. */

@@ -19,6 +19,16 @@ export interface DecodedTx {
   msgs: DecodedMsg[];
   /** Required signers (bech32), in order of first appearance across messages. */
   signers: string[];
+  /**
+   * Node-local memo of a decoded tx, never part of state: set once CheckTx accepted the tx (its
+   * signatures are then known valid, so FinalizeBlock need not verify them again).
+   */
+  checked?: boolean;
+  /**
+   * Node-local memo: per signer index, the account number and public key whose signature the
+   * node's signature pool verified off the main thread (CheckTx then skips that check).
+   */
+  poolVerified?: ({ accountNumber: bigint; pubKey: Uint8Array } | undefined)[];
 }
 
 /** sha256 of a tx's bytes (one-shot hashing: no Hash object per call). */

@@ -9,9 +9,15 @@ export const BECH32_PREFIX = "train";
 // bech32 is pure JS and shows up per tx (events, account encoding): memoize both directions, per
 // prefix (address bytes by their binary string). Results depend only on the input, so the caches
 // cannot affect state; they are bounded.
+//
+// Decoded addresses are shared: fromBech32 and moduleAddress hand out the same Uint8Array for the
+// same address (a tx touches each address several times, and a copy per call was garbage), so
+// address bytes are never written to, anywhere. Their binary-string form (the store's key form)
+// is kept with them: addressKey() needs no conversion for a shared address.
 const CACHE_LIMIT = 100_000;
 const encodeCaches = new Map<string, Map<string, string>>();
 const decodeCaches = new Map<string, Map<string, Uint8Array>>();
+const binaryKeys = new WeakMap<Uint8Array, string>();
 
 function cacheFor<V>(caches: Map<string, Map<string, V>>, prefix: string): Map<string, V> {
   let cache = caches.get(prefix);
@@ -25,17 +31,26 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
+/** An address's bytes as a binary string (keyToString), without converting a shared address again. */
+export function addressKey(bytes: Uint8Array): string {
+  return binaryKeys.get(bytes) ?? keyToString(bytes);
+}
+
+function shared(bytes: Uint8Array): Uint8Array {
+  binaryKeys.set(bytes, keyToString(bytes));
+  return bytes;
+}
+
 export function toBech32(bytes: Uint8Array, prefix: string = BECH32_PREFIX): string {
   const cache = cacheFor(encodeCaches, prefix);
-  const key = keyToString(bytes);
+  const key = addressKey(bytes);
   return cache.get(key) ?? remember(cache, key, bech32.encode(prefix, bech32.toWords(bytes)));
 }
 
-/** Decodes and checks an account address; a bad one is an sdk/7 error naming the input. */
+/** Decodes and checks an account address; a bad one is an sdk/7 error naming the input. The bytes are shared: never write to them. */
 export function fromBech32(address: string, prefix: string = BECH32_PREFIX): Uint8Array {
   const cache = cacheFor(decodeCaches, prefix);
-  // a copy, so a caller that mutates its bytes cannot corrupt the cache
-  return (cache.get(address) ?? remember(cache, address, decodeBech32(address, prefix))).slice();
+  return cache.get(address) ?? remember(cache, address, shared(decodeBech32(address, prefix)));
 }
 
 function decodeBech32(address: string, prefix: string): Uint8Array {
@@ -62,12 +77,12 @@ export function pubkeyToAddress(pubkey: Uint8Array): Uint8Array {
 
 const moduleAddresses = new Map<string, Uint8Array>();
 
-/** Module account address: the first 20 bytes of sha256(module name), as the SDK derives it. */
+/** Module account address: the first 20 bytes of sha256(module name), as the SDK derives it. Shared: never write to it. */
 export function moduleAddress(name: string): Uint8Array {
   let address = moduleAddresses.get(name);
   if (!address) {
-    address = new Uint8Array(createHash("sha256").update(name).digest().subarray(0, 20));
+    address = shared(new Uint8Array(createHash("sha256").update(name).digest().subarray(0, 20)));
     moduleAddresses.set(name, address);
   }
-  return address.slice();
+  return address;
 }

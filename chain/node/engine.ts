@@ -177,8 +177,7 @@ export class BlockEngine {
       time,
       lastBlockId: lastCommit.blockId!,
       lastCommitHash: merkleRoot(lastCommit.signatures.map((s) => s.signature)),
-      // inline: a worker job would queue behind signature checks while the block waits on it
-      dataHash: merkleRoot(hashes),
+      dataHash: await this.root(hashes),
       validatorsHash,
       nextValidatorsHash: validatorsHash,
       consensusHash: this.options.consensusParamsHash,

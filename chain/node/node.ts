@@ -251,7 +251,7 @@ export class Node implements NodeView {
     let release!: () => void;
     this.admission = new Promise<void>((r) => (release = r));
     try {
-      if (verified && prepared) this.app.markSignaturesVerified(prepared.keys, await verified);
+      if (verified && prepared) this.app.markSignaturesVerified(prepared, await verified);
       await previous;
       // held while a block is produced (Mempool.lock); signatures verify meanwhile
       const gate = this.mempool.open();

@@ -1,7 +1,9 @@
 // A worker_threads pool that hashes SignDocs and verifies secp256k1 signatures off the main
 // thread, in batches. CheckTx then finds each verified signature in the app's cache and skips the
 // check on the event loop. Results never feed state directly: the ante chain still verifies any
-// signature it does not find in the cache.
+// signature it does not find in the cache. One more thread of the pool computes the block engine's
+// Merkle roots (a block's data hash is awaited with the mempool locked, so it must not queue behind
+// signature checks).
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { packItems } from "./merkle-root.js";
@@ -22,6 +24,7 @@ interface Pending {
 const CHUNK = 32;
 
 export class SignaturePool {
+  /** Signature threads, then (last) the Merkle thread: a block's roots never queue behind checks. */
   private readonly workers: Worker[] = [];
   /** Jobs each worker has not answered yet: a worker with work keeps the process alive. */
   private readonly busy: number[] = [];
@@ -31,8 +34,11 @@ export class SignaturePool {
   private nextWorker = 0;
   private scheduled = false;
 
+  private readonly signers: number;
+
   constructor(size = Math.max(1, availableParallelism() - 1)) {
-    for (let i = 0; i < size; i++) {
+    this.signers = size;
+    for (let i = 0; i <= size; i++) {
       const w = new Worker(new URL("./sig-worker.js", import.meta.url));
       w.on("message", (msg: { id: number; results?: boolean[]; root?: Uint8Array }) => {
         if (--this.busy[i]! === 0) w.unref();
@@ -84,22 +90,21 @@ export class SignaturePool {
         offset += p.items.length;
       }
     });
-    this.post({ id, items });
+    this.post(this.nextWorker++ % this.signers, { id, items });
   }
 
-  private post(job: object, transfer: ArrayBuffer[] = []): void {
-    const i = this.nextWorker++ % this.workers.length;
+  private post(i: number, job: object, transfer: ArrayBuffer[] = []): void {
     if (this.busy[i]!++ === 0) this.workers[i]!.ref();
     this.workers[i]!.postMessage(job, transfer);
   }
 
-  /** The RFC 6962 Merkle root of `items` (merkle-root.js), computed on a pool thread. */
+  /** The RFC 6962 Merkle root of `items` (merkle-root.js), computed on the pool's Merkle thread. */
   merkleRoot(items: Uint8Array[]): Promise<Uint8Array> {
     const packed = packItems(items);
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, ({ root }) => resolve(root!));
-      this.post({ id, merkle: packed }, [packed.bytes.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer]);
+      this.post(this.signers, { id, merkle: packed }, [packed.bytes.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer]);
     });
   }
 

@@ -55,11 +55,24 @@ class Writer {
 /**
  * Encoded EventAttribute messages by key, then value. A block's txs repeat most attributes (the
  * fee, the fee collector, each sender's address, "msg_index" 0…), and copying cached bytes is
- * several times cheaper than measuring and writing two strings. Bounded: cleared when full.
+ * several times cheaper than measuring and writing two strings. A key whose values do not repeat
+ * (an account's "acc_seq") is not cached: its entries would only fill the cache, each surviving
+ * into the old generation until the next clear. Bounded: cleared when full.
  */
-const attributes = new Map<string, Map<string, Uint8Array>>();
+interface AttributeCache {
+  values: Map<string, Uint8Array>;
+  hits: number;
+  misses: number;
+  /** The key's values rarely repeat: encode them each time. */
+  off: boolean;
+}
+const attributes = new Map<string, AttributeCache>();
 let attributesCached = 0;
 const ATTRIBUTE_CACHE_LIMIT = 50_000;
+/** After this many misses, a key whose hit rate is below 1/8 stops being cached. */
+const ATTRIBUTE_PROBATION = 256;
+/** Encodes of an uncached key before it is given another probation. */
+const ATTRIBUTE_RETRY = 100_000;
 
 function encodeAttribute(key: string, value: string, index: boolean): Uint8Array {
   const sizes: number[] = [];
@@ -79,18 +92,31 @@ function encodeAttribute(key: string, value: string, index: boolean): Uint8Array
 
 function attributeBytes(key: string, value: string, index: boolean): Uint8Array {
   if (!index) return encodeAttribute(key, value, index);
-  let byValue = attributes.get(key);
-  if (!byValue) attributes.set(key, (byValue = new Map()));
-  let bytes = byValue.get(value);
-  if (!bytes) {
-    if (++attributesCached > ATTRIBUTE_CACHE_LIMIT) {
-      attributes.clear();
-      attributesCached = 1;
-      attributes.set(key, (byValue = new Map()));
-    }
-    bytes = encodeAttribute(key, value, index);
-    byValue.set(value, bytes);
+  let cache = attributes.get(key);
+  if (!cache) attributes.set(key, (cache = { values: new Map(), hits: 0, misses: 0, off: false }));
+  if (cache.off) {
+    // tried again now and then: a key's values may start repeating (a chain's users settle)
+    if (++cache.misses >= ATTRIBUTE_RETRY) Object.assign(cache, { hits: 0, misses: 0, off: false });
+    return encodeAttribute(key, value, index);
   }
+  let bytes = cache.values.get(value);
+  if (bytes) {
+    cache.hits++;
+    return bytes;
+  }
+  bytes = encodeAttribute(key, value, index);
+  if (++cache.misses >= ATTRIBUTE_PROBATION && cache.hits * 8 < cache.misses) {
+    attributesCached -= cache.values.size;
+    cache.values.clear();
+    cache.off = true;
+    return bytes;
+  }
+  if (++attributesCached > ATTRIBUTE_CACHE_LIMIT) {
+    // keys keep their verdict; only the cached bytes go
+    for (const c of attributes.values()) c.values.clear();
+    attributesCached = 1;
+  }
+  cache.values.set(value, bytes);
   return bytes;
 }
 

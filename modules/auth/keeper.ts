@@ -3,9 +3,9 @@ import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/aut
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import type { Context } from "../../chain/framework/context.ts";
-import { fromBech32, moduleAddress, toBech32 } from "../../chain/framework/address.ts";
+import { addressKey, fromBech32, moduleAddress, toBech32 } from "../../chain/framework/address.ts";
 import { SdkErrors } from "../../chain/framework/errors.ts";
-import { keyToString, readUint64BE, uint64BE } from "../../chain/store/bytes.ts";
+import { readUint64BE, uint64BE } from "../../chain/store/bytes.ts";
 import { slabAlloc } from "../../chain/framework/proto-fast.ts";
 import { int64Size, varintSize, writeInt64, writeVarint } from "../../chain/framework/varint.ts";
 import type { KVStore } from "../../chain/store/kv.ts";
@@ -124,7 +124,7 @@ const ACCOUNT_PREFIX = String.fromCharCode(AccountKeyPrefix);
 
 /** AccountKeyPrefix ‖ address, in binary-string form (see KVStore.getS). */
 function accountKey(address: Uint8Array): string {
-  return ACCOUNT_PREFIX + keyToString(address);
+  return ACCOUNT_PREFIX + addressKey(address);
 }
 
 function cloneAccount(a: Account): Account {

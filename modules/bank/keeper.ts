@@ -1,7 +1,7 @@
 // Balances and supply. Amounts are bigint; every change of supply goes through mint/burn.
 import type { Context } from "../../chain/framework/context.ts";
 import { SdkErrors } from "../../chain/framework/errors.ts";
-import { toBech32 } from "../../chain/framework/address.ts";
+import { addressKey, toBech32 } from "../../chain/framework/address.ts";
 import type { Coins } from "../../chain/framework/coins.ts";
 import { concatBytes, keyToString } from "../../chain/store/bytes.ts";
 import type { KVStore } from "../../chain/store/kv.ts";
@@ -14,7 +14,7 @@ const decoder = new TextDecoder();
 
 /** BalancePrefix ‖ len(address) ‖ address ‖ denom, in binary-string form (see KVStore.getS). */
 function balanceKey(address: Uint8Array, denom: string): string {
-  return String.fromCharCode(BalancePrefix, address.length) + keyToString(address) + denomKey(denom);
+  return String.fromCharCode(BalancePrefix, address.length) + addressKey(address) + denomKey(denom);
 }
 
 export class BankKeeper {

@@ -32,6 +32,17 @@ describe("tx result codec", () => {
     }
   });
 
+  it("encodes a key whose values never repeat (no longer cached) and one that repeats, alike", () => {
+    // 1,000 distinct acc_seq values take the key past the cache's probation; the fee repeats
+    for (let seq = 0; seq < 1000; seq++) {
+      const r: ExecTxResult = {
+        ...results[0]!,
+        events: [{ type: "tx", attributes: [{ key: "acc_seq", value: `train1abc/${seq}`, index: true }, { key: "fee", value: "5000utrain", index: true }] }],
+      };
+      assert.deepEqual(Buffer.from(encodeExecTxResult(r)), Buffer.from(ExecTxResult.encode(r).finish()));
+    }
+  });
+
   it("encodes TxResult as cosmjs-types does", () => {
     const txs = [new Uint8Array(), Uint8Array.of(1, 2, 3), new Uint8Array(20_000).fill(9)];
     for (const [height, index] of [[0n, 0], [1n, 1], [123_456_789_012n, 70_000], [-5n, 2]] as const) {
