@@ -91,6 +91,8 @@ export interface BatchSource {
    * the next `take` or `close` (its buffers are then reused).
    */
   take(t: bigint, following?: number): StepBatch;
+  /** How many batches this source has gathered on the calling thread (all, when not threaded). */
+  readonly inPlace: number;
   /** End this run of steps (a threaded source stays ready for the next one over the same data). */
   close(): void;
 }
@@ -102,13 +104,15 @@ const STOP = 2;
 const SLEEP = 3;
 // A gather takes well under a millisecond; a thread silent this long is treated as gone.
 const WAIT_MS = 2000;
-// Batches requested ahead at most, and the bytes they may take together. Requests are topped up
-// REFILL at a time, so the thread is woken (if asleep) once per REFILL steps, not once per step: on
-// this 2-vCPU VM a wake-up cost the training thread 50–500 µs (the woken vCPU's burst tends to run
-// in its place), and fewer, longer bursts measured best (8 at a time: B = 64 ~4 % overhead vs ~15 %
-// waking per step).
+// Steps requested ahead at most, and the bytes their batches may take together. Requests are made
+// in chunks of CHUNK consecutive steps, and the thread delivers each chunk's batches in one buffer:
+// the thread is woken (if asleep) once per chunk, not once per step — on this 2-vCPU VM a wake-up
+// cost the training thread 50–500 µs (the woken vCPU's burst tends to run in its place), and fewer,
+// longer bursts measured best (8 at a time: B = 64 ~4 % overhead vs ~15 % waking per step) — and
+// this thread receives one message per chunk: receiving a transferred buffer cost ~17 µs per step
+// (p50, B = 64) when each step came in its own message, its code and data cold after session.run.
 const DEPTH = 16;
-const REFILL = 8;
+const CHUNK = 8;
 const AHEAD_BYTES = 16 << 20;
 // A source not reused this long after its last run stops (the thread holds the dataset).
 const IDLE_MS = 10_000;
@@ -140,7 +144,7 @@ let thread: Promise<GatherThread | undefined> | undefined;
 async function gatherThread(): Promise<GatherThread | undefined> {
   thread ??= new Promise((resolve) => {
     const worker = new Worker(new URL("./gather-thread.js", import.meta.url));
-    const t: GatherThread = { worker, ctrl: new Int32Array(new SharedArrayBuffer(16)), busy: false, broken: false, idle: undefined };
+    const t: GatherThread = { worker, ctrl: new Int32Array(new SharedArrayBuffer(32)), busy: false, broken: false, idle: undefined };
     // Referenced until it is ready (someone awaits it; it loads the sampler first), then unref'd.
     worker.once("message", () => {
       worker.unref();
@@ -183,7 +187,18 @@ export async function createBatchSource(ds: Dataset, input: InputSpec, labels: I
   if (t === undefined) {
     const asm = assembler(ds, input, labels, sampler.batchSize);
     const indices = new Uint32Array(sampler.batchSize);
-    return { threaded: false, take: (step) => asm.gather(sampler.indices(step, indices)), close: () => {} };
+    let inPlace = 0;
+    return {
+      threaded: false,
+      get inPlace(): number {
+        return inPlace;
+      },
+      take: (step) => {
+        inPlace++;
+        return asm.gather(sampler.indices(step, indices));
+      },
+      close: () => {},
+    };
   }
   const idle = t.idle;
   t.idle = undefined;
@@ -205,51 +220,108 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   const B = sampler.batchSize;
   const indices = new Uint32Array(B);
   const sync = (step: bigint): StepBatch => asm.gather(sampler.indices(step, indices));
-  // A delivered batch is one ArrayBuffer: features, then the label words (8-byte aligned).
+  // A delivered chunk is one ArrayBuffer of up to `chunk` batches, batch j at j × stride: features,
+  // then the label words (8-byte aligned); each batch starts on a 64-byte boundary of the buffer.
   const xBytes = asm.x.byteLength;
   const yOffset = Math.ceil(xBytes / 8) * 8;
   const bytes = yOffset + asm.yWords.byteLength;
-  const depth = Math.max(2, Math.min(DEPTH, Math.floor(AHEAD_BYTES / bytes)));
-  const refill = Math.max(1, Math.min(REFILL, depth >> 1));
-  // The step of request seq lives in slot seq mod depth; the thread computes its indices with its
-  // own sampler over the same (seed, n, B), so the sampler's work — above all the ~10 ms
-  // permutation of each new epoch — stays off this thread.
-  const steps = new BigInt64Array(new SharedArrayBuffer(depth * 8));
+  const stride = Math.ceil(bytes / 64) * 64;
+  const X = (globalThis as any).__X ?? {};
+  const depth = Math.max(2, Math.min(X.depth ?? DEPTH, Math.floor(AHEAD_BYTES / stride)));
+  let chunk = Math.max(1, Math.min(X.chunk ?? CHUNK, depth >> 1));
+  const chunkBytes = chunk * stride;
+  // Request seq asks for counts[slot] consecutive steps from first[slot] (slot = seq mod depth). The
+  // thread computes their indices with its own sampler over the same (seed, n, B), so the sampler's
+  // work — above all the ~10 ms permutation of each new epoch — stays off this thread.
+  const first = new BigInt64Array(new SharedArrayBuffer(depth * 8));
+  const counts = new Int32Array(new SharedArrayBuffer(depth * 4));
+  let depthX = depth;
   const slotOf = (seq: number): number => ((seq % depth) + depth) % depth;
   const src = labelWords(ds);
   const { port1: port, port2 } = new MessageChannel();
   const seq0 = Atomics.load(t.ctrl, REQ);
   Atomics.store(t.ctrl, STOP, 0);
   Atomics.store(t.ctrl, DONE, seq0);
-  const job = { ctrl: t.ctrl, x: ds.x, yWords: src.words, seed: sampler.seed, n: sampler.datasetSize, steps, depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, bytes, yOffset, seq0, port: port2 };
+  const job = { ctrl: t.ctrl, x: ds.x, yWords: src.words, seed: sampler.seed, n: sampler.datasetSize, first, counts, slots: depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, stride, yOffset, chunkBytes, seq0, port: port2, linger: X.linger };
   t.worker.postMessage(job, [port2]);
 
-  const xDims = (asm.batch.inputs[input.name] as Tensor).dims;
+  const inputName = input.name;
+  const xDims = (asm.batch.inputs[inputName] as Tensor).dims;
   const yDims = asm.batch.labels.dims;
   const int64Labels = asm.batch.labels.data instanceof BigInt64Array;
+  const xLen = asm.x.length;
   const yLen = asm.yWords.length / (int64Labels ? 2 : 1);
-  // Requests seq ≤ requested have been made; nextSeq is the one the next take expects, for step
-  // nextStep (requests are for consecutive steps). Requests before nextSeq were used or dropped.
+  // Requests seq ≤ requested have been made, for consecutive steps up to (not including) end;
+  // nextSeq is the one to receive next. Requests before nextSeq were received or dropped. `ahead`
+  // = end − nextStep: the steps requested and not yet taken (those left in the current chunk too).
   let requested = seq0;
   let nextSeq = (seq0 + 1) | 0;
+  let end = -1n;
+  let ahead = 0;
+  // The chunk being taken from: its buffer, the offset of its next batch and how many are left.
+  let cur: ArrayBuffer | undefined;
+  let at = 0;
+  let left = 0;
+  // The step the next take is expected to ask for.
   let nextStep = -1n;
-  // Buffers used by this thread, returned to the gather thread with the next requests.
-  let held: ArrayBuffer | undefined;
+  // Buffers used by this thread, returned to the gather thread with the next request.
   const used: ArrayBuffer[] = [];
   let active = false;
   let stopped = false;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let inPlace = 0;
 
+  const retire = (): void => {
+    if (cur !== undefined) used.push(cur);
+    cur = undefined;
+    left = 0;
+  };
   /** The buffer of request `seq`; older messages are of dropped requests (their buffers are reused). */
   const receive = (seq: number): ArrayBuffer | undefined => {
     for (;;) {
       const m = receiveMessageOnPort(port);
       if (m === undefined) return undefined;
       const buf = m.message as ArrayBuffer;
-      const got = new Int32Array(buf, bytes, 1)[0] as number;
+      const got = new Int32Array(buf, chunkBytes, 1)[0] as number;
       if (got === seq) return buf;
       used.push(buf);
     }
+  };
+  /** Make the next chunk current, if it is the one that starts at `step` and it arrives. */
+  const advance = (step: bigint): boolean => {
+    if (((requested - nextSeq) | 0) < 0 || t.broken) return false;
+    const slot = slotOf(nextSeq);
+    if (first[slot] !== step || !waitFor(t, DONE, nextSeq)) return false;
+    const buf = receive(nextSeq);
+    if (buf === undefined) return false;
+    retire();
+    cur = buf;
+    at = 0;
+    left = counts[slot] as number;
+    nextSeq = (nextSeq + 1) | 0;
+    return true;
+  };
+  /** Request the following steps, a chunk at a time, up to `want` ahead (at most `depth`). */
+  const request = (want: number): void => {
+    // A slot may be rewritten once the thread is done with its previous request.
+    const done = Atomics.load(t.ctrl, DONE);
+    const XX = (globalThis as any).__X;
+    if (XX !== undefined) { chunk = XX.chunk; depthX = XX.depth; t.ctrl[4] = XX.linger; }
+    let s = requested;
+    while (ahead < want && ((s + 1 - depth - done) | 0) <= 0) {
+      s = (s + 1) | 0;
+      const n = Math.min(chunk, want - ahead);
+      first[slotOf(s)] = end;
+      counts[slotOf(s)] = n;
+      end += BigInt(n);
+      ahead += n;
+    }
+    if (s === requested) return;
+    if (used.length > 0) port.postMessage(used, used);
+    used.length = 0;
+    requested = s;
+    Atomics.store(t.ctrl, REQ, s);
+    if (Atomics.load(t.ctrl, SLEEP) !== 0) Atomics.notify(t.ctrl, REQ);
   };
   const stop = (): void => {
     if (stopped) return;
@@ -270,6 +342,9 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
     input,
     labels,
     sampler,
+    get inPlace(): number {
+      return inPlace;
+    },
     open(): void {
       if (idleTimer !== undefined) clearTimeout(idleTimer);
       idleTimer = undefined;
@@ -277,50 +352,30 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
       t.busy = true;
     },
     take(step: bigint, following = 0): StepBatch {
-      if (held !== undefined) {
-        used.push(held);
-        held = undefined;
-      }
-      let batch: StepBatch | undefined;
-      if (((requested - nextSeq) | 0) >= 0 && step === nextStep && !t.broken && waitFor(t, DONE, nextSeq)) {
-        const buf = receive(nextSeq);
-        if (buf !== undefined) {
-          held = buf;
-          const y = int64Labels ? new BigInt64Array(buf, yOffset, yLen) : new Float32Array(buf, yOffset, yLen);
-          batch = { inputs: { [input.name]: { dims: xDims, data: new Float32Array(buf, 0, asm.x.length) } }, labels: { dims: yDims, data: y } };
-        }
-      }
-      if (batch === undefined) {
-        // Not the step gathered ahead (or nothing was): drop what is outstanding, gather in place.
-        nextSeq = (requested + 1) | 0;
-        batch = sync(step);
+      let batch: StepBatch;
+      if (step === nextStep && (left > 0 || advance(step))) {
+        const buf = cur as ArrayBuffer;
+        const y = int64Labels ? new BigInt64Array(buf, at + yOffset, yLen) : new Float32Array(buf, at + yOffset, yLen);
+        batch = { inputs: { [inputName]: { dims: xDims, data: new Float32Array(buf, at, xLen) } }, labels: { dims: yDims, data: y } };
+        at += stride;
+        left--;
+        ahead--;
       } else {
-        nextSeq = (nextSeq + 1) | 0;
+        // Not the step gathered ahead (or nothing was): drop what is outstanding, gather in place.
+        retire();
+        nextSeq = (requested + 1) | 0;
+        end = step + 1n;
+        ahead = 0;
+        inPlace++;
+        (globalThis as any).__inplace = ((globalThis as any).__inplace ?? 0) + 1;
+        batch = sync(step);
       }
       nextStep = step + 1n;
-      // Keep up to `depth` of the following steps requested, topped up once `refill` have been used
-      // (the steps a run has left are always covered: `following` shrinks with `outstanding`), plus
-      // the step after the run: the next run usually continues there (a worker's intervals).
-      const outstanding = (requested - nextSeq + 1) | 0;
-      const want = Math.min(following + 1, depth);
-      if (!t.broken && !stopped && outstanding < want && outstanding <= depth - refill) {
-        // A slot may be rewritten once the thread is done with its previous request.
-        const done = Atomics.load(t.ctrl, DONE);
-        let s = requested;
-        let k = outstanding;
-        while (k < want && (((s + 1 - depth - done) | 0) <= 0)) {
-          s = (s + 1) | 0;
-          steps[slotOf(s)] = nextStep + BigInt(k);
-          k++;
-        }
-        if (s !== requested) {
-          if (used.length > 0) port.postMessage(used, used);
-          used.length = 0;
-          requested = s;
-          Atomics.store(t.ctrl, REQ, s);
-          if (Atomics.load(t.ctrl, SLEEP) !== 0) Atomics.notify(t.ctrl, REQ);
-        }
-      }
+      // Keep up to `depth` of the following steps requested, a chunk at a time (the steps a run has
+      // left are always covered: `following` shrinks with `ahead`), plus the step after the run:
+      // the next run usually continues there (a worker's intervals).
+      const want = Math.min(following + 1, depthX);
+      if (ahead < want && ahead + chunk <= depthX && !t.broken && !stopped) request(want);
       return batch;
     },
     close(): void {

@@ -8,20 +8,23 @@
 //
 // A job message carries: ctrl (Int32Array on a SharedArrayBuffer: [REQ, DONE, STOP, SLEEP]), the
 // dataset's features x (Float32Array) and labels yWords (Int32Array, yw words per sample), both
-// shared, the sampler's seed, n (dataset size) and batch, the request slots steps (shared
-// BigInt64Array of `depth` steps; request seq uses slot seq mod depth), fs (floats per sample),
-// bytes and yOffset (a batch buffer's payload size and where its label words start), seq0 (REQ
-// when the job was made) and port (a MessagePort). Requests are sequence numbers: REQ is the last
-// one made (its step is in its slot before REQ is raised). For each request in order the thread
-// fills a free buffer with the rows of sampler.indices(step) — features, label words, and the
-// request's seq as an int32 after the payload — posts it on the port (transferred) and sets DONE =
-// seq. With nothing to do it first computes the permutation of the epoch after the last step it
-// gathered (~10 ms per 60k samples, which would otherwise delay the request that first needs it),
-// then sets SLEEP = 1 and waits on REQ (the main thread notifies only a sleeping thread). The main
-// thread returns used buffers as an array on the same port (transferred); they are picked up with
-// receiveMessageOnPort, since this thread never returns to its event loop while serving a job.
-// With none back, a new buffer is allocated (only the first requests of a job do that). STOP = 1
-// ends the job; the thread answers STOP = 2.
+// shared, the sampler's seed, n (dataset size) and batch, the request slots first and counts
+// (shared BigInt64Array / Int32Array of `slots` entries; request seq uses slot seq mod slots), fs
+// (floats per sample), stride, yOffset and chunkBytes (a chunk buffer holds up to chunk batches,
+// batch j at j × stride: features, then the label words at yOffset; the request's seq is an int32
+// at chunkBytes), seq0 (REQ when the job was made) and port (a MessagePort). Requests are sequence
+// numbers: REQ is the last one made (its first step and count are in its slot before REQ is
+// raised). Request seq asks for the batches of counts[slot] consecutive steps from first[slot]:
+// the thread fills one free buffer with the rows of sampler.indices(step) for each of them, posts
+// it on the port (transferred) and sets DONE = seq — one message per request, so the main thread
+// receives once per chunk, not once per step. With nothing to do it first computes the
+// permutation of the epoch after the last step it gathered (~10 ms per 60k samples, which would
+// otherwise delay the request that first needs it), then sets SLEEP = 1 and waits on REQ (the main
+// thread notifies only a sleeping thread). The main thread returns used buffers as an array on the
+// same port (transferred); they are picked up with receiveMessageOnPort, since this thread never
+// returns to its event loop while serving a job. With none back, a new buffer is allocated (only
+// the first requests of a job do that). STOP = 1 ends the job (a chunk being gathered is
+// abandoned); the thread answers STOP = 2.
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
 
@@ -31,13 +34,17 @@ const REQ = 0;
 const DONE = 1;
 const STOP = 2;
 const SLEEP = 3;
+// With nothing to do, check for a request every POLL_MS for LINGER_MS, then sleep until notified.
+const POLL_MS = 1;
+const LINGER_MS = 100;
 
 // The last job's sampler, kept for the next job over the same (seed, n, batch): it caches the
 // permutations of the current and next epoch.
 let sampler;
 
 parentPort.on("message", (job) => {
-  const { ctrl, x, yWords, seed, n: size, steps, depth, batch: n, fs, yw, bytes, yOffset, seq0, port } = job;
+  const { ctrl, x, yWords, seed, n: size, first, counts, slots, batch: n, fs, yw, stride, yOffset, chunkBytes, seq0, port, linger } = job;
+  const LINGER = linger ?? LINGER_MS;
   if (sampler === undefined || sampler.seed !== seed || sampler.datasetSize !== size || sampler.batchSize !== n) sampler = createSampler(seed, size, n);
   const indices = new Uint32Array(n);
   const scratch = new Uint32Array(n);
@@ -48,6 +55,20 @@ parentPort.on("message", (job) => {
   let prepared = -1n;
   const free = [];
   let done = seq0;
+  let idleSince = 0;
+  const gather = (buf, j, step) => {
+    sampler.indices(step, indices);
+    const bx = new Float32Array(buf, j * stride, n * fs);
+    const by = new Int32Array(buf, j * stride + yOffset, n * yw);
+    for (let k = 0; k < n; k++) {
+      const i = indices[k];
+      bx.set(x.subarray(i * fs, i * fs + fs), k * fs);
+      for (let w = 0; w < yw; w++) by[k * yw + w] = yWords[i * yw + w];
+    }
+    // The epoch after this batch's last sample, once per epoch.
+    const next = ((step + 1n) * B - 1n) / samples + 1n;
+    if (next !== prepared) ahead = next;
+  };
   for (;;) {
     let req = Atomics.load(ctrl, REQ);
     if (req === done && Atomics.load(ctrl, STOP) === 0) {
@@ -58,6 +79,14 @@ parentPort.on("message", (job) => {
         ahead = -1n;
         continue;
       }
+      // Poll for the next request a while before sleeping: waking a sleeping thread takes the main
+      // thread a futex syscall (and the VM an inter-processor interrupt) at a request, while a
+      // timed wait here wakes on this thread's own vCPU.
+      if (idleSince === 0) idleSince = performance.now();
+      if (performance.now() - idleSince < (ctrl[4] !== 0 ? ctrl[4] : LINGER)) {
+        Atomics.wait(ctrl, REQ, done, POLL_MS);
+        continue;
+      }
       // Announce the sleep before re-checking, so a request made meanwhile is either seen here or
       // followed by a notify.
       Atomics.store(ctrl, SLEEP, 1);
@@ -65,28 +94,26 @@ parentPort.on("message", (job) => {
       Atomics.store(ctrl, SLEEP, 0);
       req = Atomics.load(ctrl, REQ);
     }
+    idleSince = 0;
     if (Atomics.load(ctrl, STOP) !== 0) break;
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) free.push(...m.message);
     while (done !== req && Atomics.load(ctrl, STOP) === 0) {
       const seq = (done + 1) | 0;
-      const step = steps[((seq % depth) + depth) % depth];
-      sampler.indices(step, indices);
-      const buf = free.pop() ?? new ArrayBuffer(bytes + 8);
-      const bx = new Float32Array(buf, 0, n * fs);
-      const by = new Int32Array(buf, yOffset, n * yw);
-      for (let k = 0; k < n; k++) {
-        const i = indices[k];
-        bx.set(x.subarray(i * fs, i * fs + fs), k * fs);
-        for (let w = 0; w < yw; w++) by[k * yw + w] = yWords[i * yw + w];
+      const slot = ((seq % slots) + slots) % slots;
+      const step0 = first[slot];
+      const count = counts[slot];
+      const buf = free.pop() ?? new ArrayBuffer(chunkBytes + 8);
+      let j = 0;
+      for (; j < count && Atomics.load(ctrl, STOP) === 0; j++) gather(buf, j, step0 + BigInt(j));
+      if (j < count) {
+        free.push(buf);
+        break;
       }
-      new Int32Array(buf, bytes, 1)[0] = seq;
+      new Int32Array(buf, chunkBytes, 1)[0] = seq;
       port.postMessage(buf, [buf]);
       done = seq;
       Atomics.store(ctrl, DONE, seq);
       Atomics.notify(ctrl, DONE);
-      // The epoch after this batch's last sample, once per epoch.
-      const next = ((step + 1n) * B - 1n) / samples + 1n;
-      if (next !== prepared) ahead = next;
     }
   }
   port.close();
