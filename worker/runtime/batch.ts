@@ -111,8 +111,8 @@ const WAIT_MS = 2000;
 // longer bursts measured best (8 at a time: B = 64 ~4 % overhead vs ~15 % waking per step) — and
 // this thread receives one message per chunk: receiving a transferred buffer cost ~17 µs per step
 // (p50, B = 64) when each step came in its own message, its code and data cold after session.run.
-const DEPTH = 16;
-const CHUNK = 8;
+const DEPTH = 32;
+const CHUNK = 16;
 const AHEAD_BYTES = 16 << 20;
 // A source not reused this long after its last run stops (the thread holds the dataset).
 const IDLE_MS = 10_000;
@@ -144,7 +144,7 @@ let thread: Promise<GatherThread | undefined> | undefined;
 async function gatherThread(): Promise<GatherThread | undefined> {
   thread ??= new Promise((resolve) => {
     const worker = new Worker(new URL("./gather-thread.js", import.meta.url));
-    const t: GatherThread = { worker, ctrl: new Int32Array(new SharedArrayBuffer(32)), busy: false, broken: false, idle: undefined };
+    const t: GatherThread = { worker, ctrl: new Int32Array(new SharedArrayBuffer(16)), busy: false, broken: false, idle: undefined };
     // Referenced until it is ready (someone awaits it; it loads the sampler first), then unref'd.
     worker.once("message", () => {
       worker.unref();
@@ -226,23 +226,21 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   const yOffset = Math.ceil(xBytes / 8) * 8;
   const bytes = yOffset + asm.yWords.byteLength;
   const stride = Math.ceil(bytes / 64) * 64;
-  const X = (globalThis as any).__X ?? {};
-  const depth = Math.max(2, Math.min(X.depth ?? DEPTH, Math.floor(AHEAD_BYTES / stride)));
-  let chunk = Math.max(1, Math.min(X.chunk ?? CHUNK, depth >> 1));
+  const depth = Math.max(2, Math.min(DEPTH, Math.floor(AHEAD_BYTES / stride)));
+  const chunk = Math.max(1, Math.min(CHUNK, depth >> 1));
   const chunkBytes = chunk * stride;
   // Request seq asks for counts[slot] consecutive steps from first[slot] (slot = seq mod depth). The
   // thread computes their indices with its own sampler over the same (seed, n, B), so the sampler's
   // work — above all the ~10 ms permutation of each new epoch — stays off this thread.
   const first = new BigInt64Array(new SharedArrayBuffer(depth * 8));
   const counts = new Int32Array(new SharedArrayBuffer(depth * 4));
-  let depthX = depth;
   const slotOf = (seq: number): number => ((seq % depth) + depth) % depth;
   const src = labelWords(ds);
   const { port1: port, port2 } = new MessageChannel();
   const seq0 = Atomics.load(t.ctrl, REQ);
   Atomics.store(t.ctrl, STOP, 0);
   Atomics.store(t.ctrl, DONE, seq0);
-  const job = { ctrl: t.ctrl, x: ds.x, yWords: src.words, seed: sampler.seed, n: sampler.datasetSize, first, counts, slots: depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, stride, yOffset, chunkBytes, seq0, port: port2, linger: X.linger };
+  const job = { ctrl: t.ctrl, x: ds.x, yWords: src.words, seed: sampler.seed, n: sampler.datasetSize, first, counts, slots: depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, stride, yOffset, chunkBytes, seq0, port: port2 };
   t.worker.postMessage(job, [port2]);
 
   const inputName = input.name;
@@ -305,8 +303,6 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   const request = (want: number): void => {
     // A slot may be rewritten once the thread is done with its previous request.
     const done = Atomics.load(t.ctrl, DONE);
-    const XX = (globalThis as any).__X;
-    if (XX !== undefined) { chunk = XX.chunk; depthX = XX.depth; t.ctrl[4] = XX.linger; }
     let s = requested;
     while (ahead < want && ((s + 1 - depth - done) | 0) <= 0) {
       s = (s + 1) | 0;
@@ -367,15 +363,14 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
         end = step + 1n;
         ahead = 0;
         inPlace++;
-        (globalThis as any).__inplace = ((globalThis as any).__inplace ?? 0) + 1;
         batch = sync(step);
       }
       nextStep = step + 1n;
       // Keep up to `depth` of the following steps requested, a chunk at a time (the steps a run has
       // left are always covered: `following` shrinks with `ahead`), plus the step after the run:
       // the next run usually continues there (a worker's intervals).
-      const want = Math.min(following + 1, depthX);
-      if (ahead < want && ahead + chunk <= depthX && !t.broken && !stopped) request(want);
+      const want = Math.min(following + 1, depth);
+      if (ahead < want && ahead + chunk <= depth && !t.broken && !stopped) request(want);
       return batch;
     },
     close(): void {

@@ -43,8 +43,7 @@ const LINGER_MS = 100;
 let sampler;
 
 parentPort.on("message", (job) => {
-  const { ctrl, x, yWords, seed, n: size, first, counts, slots, batch: n, fs, yw, stride, yOffset, chunkBytes, seq0, port, linger } = job;
-  const LINGER = linger ?? LINGER_MS;
+  const { ctrl, x, yWords, seed, n: size, first, counts, slots, batch: n, fs, yw, stride, yOffset, chunkBytes, seq0, port } = job;
   if (sampler === undefined || sampler.seed !== seed || sampler.datasetSize !== size || sampler.batchSize !== n) sampler = createSampler(seed, size, n);
   const indices = new Uint32Array(n);
   const scratch = new Uint32Array(n);
@@ -83,7 +82,7 @@ parentPort.on("message", (job) => {
       // thread a futex syscall (and the VM an inter-processor interrupt) at a request, while a
       // timed wait here wakes on this thread's own vCPU.
       if (idleSince === 0) idleSince = performance.now();
-      if (performance.now() - idleSince < (ctrl[4] !== 0 ? ctrl[4] : LINGER)) {
+      if (performance.now() - idleSince < LINGER_MS) {
         Atomics.wait(ctrl, REQ, done, POLL_MS);
         continue;
       }
