@@ -6,7 +6,6 @@
 // cannot change, and CheckTx already passed them.
 import secp256k1 from "secp256k1";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
-import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { hash } from "node:crypto";
 import type { Context } from "./framework/context.ts";
@@ -16,6 +15,8 @@ import { CacheStore } from "./store/kv.ts";
 import { fromBech32, pubkeyToAddress, toBech32 } from "./framework/address.ts";
 import { formatCoins, parseProtoCoins, type Coins } from "./framework/coins.ts";
 import { bytesEqual } from "./store/bytes.ts";
+import { int64Size, varintSize, writeInt64, writeVarint } from "./framework/varint.ts";
+import { slabAlloc } from "./framework/proto-fast.ts";
 import type { DecodedTx } from "./tx.ts";
 import type { AccountKeeper } from "../modules/auth/index.ts";
 import { FEE_COLLECTOR, SECP256K1_PUBKEY_URL } from "../modules/auth/index.ts";
@@ -36,9 +37,50 @@ export interface AnteDeps {
   isVerified(tx: DecodedTx): boolean;
 }
 
-/** The SignDoc a signer signs in SIGN_MODE_DIRECT, over the raw received bytes. */
+/** The chain id's UTF-8 bytes (one chain id per node). */
+let chainIdCache = { id: "", bytes: new Uint8Array(0) };
+
+/**
+ * The SignDoc a signer signs in SIGN_MODE_DIRECT, over the raw received bytes: the bytes
+ * `SignDoc.encode(...)` writes (fields 1–4, each left out at its default), written directly into
+ * one exact-size buffer (test/unit/ante-signdoc.test.ts compares them).
+ */
 export function signDocBytes(tx: DecodedTx, chainId: string, accountNumber: bigint): Uint8Array {
-  return SignDoc.encode({ bodyBytes: tx.raw.bodyBytes, authInfoBytes: tx.raw.authInfoBytes, chainId, accountNumber }).finish();
+  const body = tx.raw.bodyBytes;
+  const authInfo = tx.raw.authInfoBytes;
+  if (chainId !== chainIdCache.id) chainIdCache = { id: chainId, bytes: new TextEncoder().encode(chainId) };
+  const id = chainIdCache.bytes;
+  const size =
+    (body.length !== 0 ? 1 + varintSize(body.length) + body.length : 0) +
+    (authInfo.length !== 0 ? 1 + varintSize(authInfo.length) + authInfo.length : 0) +
+    (id.length !== 0 ? 1 + varintSize(id.length) + id.length : 0) +
+    (accountNumber !== 0n ? 1 + int64Size(accountNumber) : 0);
+  // short-lived (hashed here or copied to the signature pool): a view into the encoder's slab
+  const out = slabAlloc(size);
+  let pos = 0;
+  if (body.length !== 0) {
+    out[pos++] = 0x0a;
+    pos = writeVarint(out, pos, body.length);
+    out.set(body, pos);
+    pos += body.length;
+  }
+  if (authInfo.length !== 0) {
+    out[pos++] = 0x12;
+    pos = writeVarint(out, pos, authInfo.length);
+    out.set(authInfo, pos);
+    pos += authInfo.length;
+  }
+  if (id.length !== 0) {
+    out[pos++] = 0x1a;
+    pos = writeVarint(out, pos, id.length);
+    out.set(id, pos);
+    pos += id.length;
+  }
+  if (accountNumber !== 0n) {
+    out[pos++] = 0x20;
+    writeInt64(out, pos, accountNumber);
+  }
+  return out;
 }
 
 /** sha256 of the SignDoc: the message the signature is over. */

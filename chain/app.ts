@@ -281,7 +281,7 @@ export class TrainchainApp implements AbciApplication {
    * Records on the decoded tx the signatures the pool verified (`prepared` from signatureChecks);
    * CheckTx then skips them when the account number and public key are still the ones checked.
    */
-  markSignaturesVerified(prepared: { checks: SigCheck[]; tx: DecodedTx; accounts: bigint[] }, results: boolean[]): void {
+  markSignaturesVerified(prepared: { checks: SigCheck[]; tx: DecodedTx; accounts: bigint[] }, results: ArrayLike<number>): void {
     const memo: DecodedTx["poolVerified"] = [];
     for (let i = 0; i < prepared.checks.length; i++) {
       memo.push(results[i] ? { accountNumber: prepared.accounts[i]!, pubKey: prepared.checks[i]!.pubKey } : undefined);

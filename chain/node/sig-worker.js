@@ -12,13 +12,16 @@ parentPort.on("message", (job) => {
     parentPort.postMessage({ id: job.id, root: merkleRoot(unpackItems(job.merkle)) });
     return;
   }
-  // job: { id, items: [{ signDoc, signature, pubKey }] } with Uint8Array fields
-  const results = job.items.map((it) => {
+  // job: { id, checks: { bytes, lengths } }: packItems of [signDoc, signature, pubKey] per check;
+  // answered with one byte per check (1 = valid), transferred
+  const fields = unpackItems(job.checks);
+  const results = new Uint8Array(fields.length / 3);
+  for (let i = 0; i < results.length; i++) {
     try {
-      return secp256k1.ecdsaVerify(it.signature, hash("sha256", it.signDoc, "buffer"), it.pubKey);
+      results[i] = secp256k1.ecdsaVerify(fields[3 * i + 1], hash("sha256", fields[3 * i], "buffer"), fields[3 * i + 2]) ? 1 : 0;
     } catch {
-      return false;
+      results[i] = 0;
     }
-  });
-  parentPort.postMessage({ id: job.id, results });
+  }
+  parentPort.postMessage({ id: job.id, results }, [results.buffer]);
 });

@@ -17,7 +17,8 @@ export interface SigCheck {
 
 interface Pending {
   items: SigCheck[];
-  resolve: (results: boolean[]) => void;
+  /** Per check: 1 when the signature is valid, else 0. */
+  resolve: (results: Uint8Array) => void;
 }
 
 /** Signature checks per worker job. */
@@ -28,7 +29,7 @@ export class SignaturePool {
   private readonly workers: Worker[] = [];
   /** Jobs each worker has not answered yet: a worker with work keeps the process alive. */
   private readonly busy: number[] = [];
-  private readonly waiting = new Map<number, (msg: { results?: boolean[]; root?: Uint8Array }) => void>();
+  private readonly waiting = new Map<number, (msg: { results?: Uint8Array; root?: Uint8Array }) => void>();
   private queue: Pending[] = [];
   private nextId = 1;
   private nextWorker = 0;
@@ -40,7 +41,7 @@ export class SignaturePool {
     this.signers = size;
     for (let i = 0; i <= size; i++) {
       const w = new Worker(new URL("./sig-worker.js", import.meta.url));
-      w.on("message", (msg: { id: number; results?: boolean[]; root?: Uint8Array }) => {
+      w.on("message", (msg: { id: number; results?: Uint8Array; root?: Uint8Array }) => {
         if (--this.busy[i]! === 0) w.unref();
         const done = this.waiting.get(msg.id);
         this.waiting.delete(msg.id);
@@ -52,9 +53,9 @@ export class SignaturePool {
     }
   }
 
-  /** Verifies the checks; requests made in the same tick travel to a worker as one batch. */
-  verify(items: SigCheck[]): Promise<boolean[]> {
-    if (items.length === 0) return Promise.resolve([]);
+  /** Verifies the checks (1 = valid); requests made in the same tick travel to a worker as one batch. */
+  verify(items: SigCheck[]): Promise<Uint8Array> {
+    if (items.length === 0) return Promise.resolve(new Uint8Array(0));
     return new Promise((resolve) => {
       this.queue.push({ items, resolve });
       if (!this.scheduled) {
@@ -81,16 +82,21 @@ export class SignaturePool {
   }
 
   private send(pending: Pending[]): void {
-    const items = pending.length === 1 ? pending[0]!.items : pending.flatMap((p) => p.items);
+    // The checks travel as two transferred buffers (SignDoc, signature and key of each, back to
+    // back, and their lengths): cloning them as objects would copy each view's whole backing
+    // buffer — a request's Buffer pool slab, the encoder's slab — and cost an object per field.
+    const fields: Uint8Array[] = [];
+    for (const p of pending) for (const c of p.items) fields.push(c.signDoc, c.signature, c.pubKey);
+    const packed = packItems(fields);
     const id = this.nextId++;
-    this.waiting.set(id, ({ results = [] }) => {
+    this.waiting.set(id, ({ results = new Uint8Array(fields.length / 3) }) => {
       let offset = 0;
       for (const p of pending) {
-        p.resolve(results.slice(offset, offset + p.items.length));
+        p.resolve(results.subarray(offset, offset + p.items.length));
         offset += p.items.length;
       }
     });
-    this.post(this.nextWorker++ % this.signers, { id, items });
+    this.post(this.nextWorker++ % this.signers, { id, checks: packed }, [packed.bytes.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer]);
   }
 
   private post(i: number, job: object, transfer: ArrayBuffer[] = []): void {
