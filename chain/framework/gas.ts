@@ -15,19 +15,58 @@ export const GasCosts = {
   sigVerifySecp256k1: 1000n,
 } as const;
 
+// The KV costs as numbers, for the store's per-access charges (see GasMeter.charge).
+const HAS = Number(GasCosts.hasCost);
+const DELETE = Number(GasCosts.deleteCost);
+const READ_FLAT = Number(GasCosts.readCostFlat);
+const READ_PER_BYTE = Number(GasCosts.readCostPerByte);
+const WRITE_FLAT = Number(GasCosts.writeCostFlat);
+const WRITE_PER_BYTE = Number(GasCosts.writeCostPerByte);
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_BIG = BigInt(SAFE);
+
+/**
+ * Gas used against a limit. The count is kept as an integer Number while it stays below 2^53
+ * (every sum is then exact, and a store access costs no BigInt arithmetic); a count that would
+ * pass 2^53 continues as a bigint. Either way the figures are exactly the bigint sums.
+ */
 export class GasMeter {
-  private used = 0n;
-  constructor(readonly limit: bigint) {}
+  private used = 0;
+  private usedBig: bigint | undefined;
+  /** The limit as a Number when exact; a larger limit cannot be reached below 2^53. */
+  private readonly max: number;
+  constructor(readonly limit: bigint) {
+    this.max = limit <= SAFE_BIG ? Number(limit) : Infinity;
+  }
 
   consumed(): bigint {
-    return this.used;
+    return this.usedBig ?? BigInt(this.used);
   }
 
   consume(amount: bigint, descriptor: string): void {
-    this.used += amount;
-    if (this.used > this.limit) {
-      throw SdkErrors.OutOfGas.wrap(`out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${this.used}`);
+    if (this.usedBig === undefined && amount >= 0n && amount <= SAFE_BIG) this.charge(Number(amount), descriptor);
+    else this.chargeBig(amount, descriptor);
+  }
+
+  /** consume() for a non-negative integer amount below 2^53. */
+  charge(amount: number, descriptor: string): void {
+    const used = this.used + amount;
+    if (this.usedBig !== undefined || used > SAFE) {
+      this.chargeBig(BigInt(amount), descriptor);
+      return;
     }
+    this.used = used;
+    if (used > this.max) this.outOfGas(descriptor);
+  }
+
+  private chargeBig(amount: bigint, descriptor: string): void {
+    this.usedBig = (this.usedBig ?? BigInt(this.used)) + amount;
+    if (this.usedBig > this.limit) this.outOfGas(descriptor);
+  }
+
+  private outOfGas(descriptor: string): never {
+    throw SdkErrors.OutOfGas.wrap(`out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${this.consumed()}`);
   }
 }
 
@@ -59,19 +98,19 @@ export class GasKVStore implements KVStore {
   // a binary-string key has one character per key byte, so its length is the key's byte length
   getS(key: string): Uint8Array | undefined {
     const v = this.parent.getS(key);
-    this.meter.consume(GasCosts.readCostFlat + GasCosts.readCostPerByte * BigInt(key.length + (v?.length ?? 0)), "Read");
+    this.meter.charge(READ_FLAT + READ_PER_BYTE * (key.length + (v?.length ?? 0)), "Read");
     return v;
   }
   hasS(key: string): boolean {
-    this.meter.consume(GasCosts.hasCost, "Has");
+    this.meter.charge(HAS, "Has");
     return this.parent.hasS(key);
   }
   setS(key: string, value: Uint8Array): void {
-    this.meter.consume(GasCosts.writeCostFlat + GasCosts.writeCostPerByte * BigInt(key.length + value.length), "Write");
+    this.meter.charge(WRITE_FLAT + WRITE_PER_BYTE * (key.length + value.length), "Write");
     this.parent.setS(key, value);
   }
   deleteS(key: string): void {
-    this.meter.consume(GasCosts.deleteCost, "Delete");
+    this.meter.charge(DELETE, "Delete");
     this.parent.deleteS(key);
   }
   range(start: Uint8Array, end: Uint8Array | undefined, reverse?: boolean): KVEntry[] {
