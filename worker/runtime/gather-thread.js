@@ -34,8 +34,13 @@ const REQ = 0;
 const DONE = 1;
 const STOP = 2;
 const SLEEP = 3;
-// With nothing to do, check for a request every POLL_MS for LINGER_MS, then sleep until notified.
-const POLL_MS = 1;
+// With nothing to do, check for a request every poll interval for LINGER_MS, then sleep until
+// notified. The interval is an eighth of the time between the last two requests the thread picked
+// up (1–10 ms): a request asks for a chunk a whole chunk before it is needed, so picking it up
+// within an eighth of that is early enough, and the thread wakes a few times per chunk, not every
+// millisecond.
+const POLL_MIN_MS = 1;
+const POLL_MAX_MS = 10;
 const LINGER_MS = 100;
 
 // The last job's sampler, kept for the next job over the same (seed, n, batch): it caches the
@@ -55,6 +60,8 @@ parentPort.on("message", (job) => {
   const free = [];
   let done = seq0;
   let idleSince = 0;
+  let poll = POLL_MIN_MS;
+  let pickedAt = 0;
   const gather = (buf, j, step) => {
     sampler.indices(step, indices);
     const bx = new Float32Array(buf, j * stride, n * fs);
@@ -83,7 +90,7 @@ parentPort.on("message", (job) => {
       // timed wait here wakes on this thread's own vCPU.
       if (idleSince === 0) idleSince = performance.now();
       if (performance.now() - idleSince < LINGER_MS) {
-        Atomics.wait(ctrl, REQ, done, POLL_MS);
+        Atomics.wait(ctrl, REQ, done, poll);
         continue;
       }
       // Announce the sleep before re-checking, so a request made meanwhile is either seen here or
@@ -93,8 +100,12 @@ parentPort.on("message", (job) => {
       Atomics.store(ctrl, SLEEP, 0);
       req = Atomics.load(ctrl, REQ);
     }
-    idleSince = 0;
     if (Atomics.load(ctrl, STOP) !== 0) break;
+    const now = performance.now();
+    // After a sleep (idleSince past LINGER_MS) the interval says nothing about the request rate.
+    if (pickedAt !== 0 && (idleSince === 0 || now - idleSince < LINGER_MS)) poll = Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, (now - pickedAt) / 8));
+    pickedAt = now;
+    idleSince = 0;
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) free.push(...m.message);
     while (done !== req && Atomics.load(ctrl, STOP) === 0) {
       const seq = (done + 1) | 0;
