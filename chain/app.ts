@@ -435,6 +435,20 @@ export class TrainchainApp implements AbciApplication {
     };
   }
 
+  /**
+   * After FinalizeBlock, while Commit writes the block (embedded engine): CheckTx runs against the
+   * block's resulting state, so the mempool can be rechecked and reopened during the write instead
+   * of after it. Queries keep reading the last committed state until the write is done; Commit then
+   * keeps what CheckTx did meanwhile, over the new committed state.
+   */
+  checkOnPending(): void {
+    if (!this.pending) throw new Error("checkOnPending without a finalized block");
+    this.checkStore = new CacheStore(this.pending.store);
+    this.checkOnHeight = this.pending.height;
+  }
+  /** The finalized height CheckTx runs on (see checkOnPending), until its Commit is done. */
+  private checkOnHeight: bigint | undefined;
+
   async commit(extraOps: BatchOp[] = []): Promise<ResponseCommit> {
     const pending = this.pending;
     if (!pending) throw new Error("Commit without a finalized block");
@@ -458,7 +472,13 @@ export class TrainchainApp implements AbciApplication {
     this.lastAppHash = pending.appHash;
     this.pending = undefined;
     this.genesisStore = undefined;
-    this.checkStore = new CacheStore(this.committed);
+    if (this.checkOnHeight === pending.height) {
+      // the committed state now reads as the block's state did: CheckTx's writes stay on top
+      this.checkStore.rebase(this.committed);
+    } else {
+      this.checkStore = new CacheStore(this.committed);
+    }
+    this.checkOnHeight = undefined;
     return { retainHeight: 0n };
   }
 
@@ -512,7 +532,7 @@ export class TrainchainApp implements AbciApplication {
 
   /** The block CheckTx and queries run in: the next height, at the last block's time. One per height. */
   private blockInfoForCheck(): BlockInfo {
-    const height = this.lastHeight + 1n;
+    const height = (this.checkOnHeight ?? this.lastHeight) + 1n;
     if (this.checkBlock?.height !== height || this.checkBlock.time !== this.lastBlockTime || this.checkBlock.chainId !== this.chainId) {
       this.checkBlock = { height, time: this.lastBlockTime, chainId: this.chainId, hash: new Uint8Array(32), proposer: new Uint8Array() };
     }

@@ -31,6 +31,11 @@ export interface EngineApp extends Pick<AbciApplication, "finalizeBlock" | "comm
   readonly height: bigint;
   readonly appHash: Uint8Array;
   validatorSet(): ValidatorUpdate[];
+  /**
+   * CheckTx against the finalized block's state while its Commit writes it (TrainchainApp). An app
+   * without it (one reached over ABCI) is rechecked and reopened to only after its Commit.
+   */
+  checkOnPending?(): void;
 }
 
 export interface EngineHooks {
@@ -158,13 +163,14 @@ export class BlockEngine {
     }
     const unlock = this.mempool.lock();
     try {
-      await this.produce(height, time, prev);
+      await this.produce(height, time, prev, unlock);
     } finally {
       unlock();
     }
   }
 
-  private async produce(height: bigint, time: Time, prev: BlockRecord | undefined): Promise<void> {
+  /** Produces and commits one block; `reopen` releases the mempool once the block's state is final. */
+  private async produce(height: bigint, time: Time, prev: BlockRecord | undefined, reopen: () => void): Promise<void> {
     const { txs, hashes } = this.mempool.reap(this.options.maxBlockBytes, this.options.maxBlockGas);
     const lastCommit: Commit = prev
       ? this.commitFor(prev)
@@ -177,7 +183,8 @@ export class BlockEngine {
       time,
       lastBlockId: lastCommit.blockId!,
       lastCommitHash: merkleRoot(lastCommit.signatures.map((s) => s.signature)),
-      dataHash: await this.root(hashes),
+      // inline: the block waits on it with the mempool locked, and a pool thread shares the cores
+      dataHash: merkleRoot(hashes),
       validatorsHash,
       nextValidatorsHash: validatorsHash,
       consensusHash: this.options.consensusParamsHash,
@@ -208,12 +215,22 @@ export class BlockEngine {
       validatorUpdates: response.validatorUpdates,
       appHash: response.appHash,
     };
-    await this.app.commit(this.store.blockOps(block, results, hashes));
+    const written = this.app.commit(this.store.blockOps(block, results, hashes));
+    // While the block is written, the mempool drops its txs, rechecks the rest against the block's
+    // resulting state and admits again (checked against that state); the block is reported, and
+    // its state queried, only once it is durable.
+    const early = this.app.checkOnPending !== undefined;
+    if (early) {
+      this.app.checkOnPending!();
+      this.mempool.update(hashes);
+      reopen();
+    }
+    // needed by the next header only: computed while this block is written and its txs answered
+    this.lastResultsHash = this.root(resultsLeaves(response.txResults));
+    await written;
     this.store.committed(block);
     this.lastBlock = block;
-    // needed by the next header only: computed while this block's txs are answered
-    this.lastResultsHash = this.root(resultsLeaves(response.txResults));
-    this.mempool.update(hashes);
+    if (!early) this.mempool.update(hashes);
     const records: TxRecord[] = txs.map((tx, index) => ({ hash: hashes[index]!, height, index, tx, result: response.txResults[index]! }));
     this.hooks.onBlock(block, results, records);
     if (txs.length > 0) this.log.info({ height: Number(height), txs: txs.length }, "committed block");

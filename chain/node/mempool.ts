@@ -43,10 +43,11 @@ export class Mempool {
   ) {}
 
   /**
-   * Holds new admissions while a block is produced, from reap to the post-commit update (CometBFT
-   * locks its mempool the same way): a tx admitted meanwhile would be checked against the
-   * pre-block state and then rechecked; held, it is checked once, against the new state. Callers
-   * of add() wait on `open()`. Returns the release.
+   * Holds new admissions while a block is produced, from reap until its state is final and the
+   * mempool updated against it (CometBFT locks its mempool the same way): a tx admitted meanwhile
+   * would be checked against the pre-block state and then rechecked; held, it is checked once,
+   * against the new state. (The engine reopens during the block's durable write: CheckTx then
+   * already runs on the block's state.) Callers of add() wait on `open()`. Returns the release.
    */
   lock(): () => void {
     let release!: () => void;

@@ -2,8 +2,7 @@
 // thread, in batches. CheckTx then finds each verified signature in the app's cache and skips the
 // check on the event loop. Results never feed state directly: the ante chain still verifies any
 // signature it does not find in the cache. One more thread of the pool computes the block engine's
-// Merkle roots (a block's data hash is awaited with the mempool locked, so it must not queue behind
-// signature checks).
+// results hashes, so they never queue behind signature checks.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { packItems } from "./merkle-root.js";

@@ -125,7 +125,12 @@ export class CacheStore implements KVStore {
   /** Pending writes; null marks a delete. */
   readonly writes = new Map<string, Uint8Array | null>();
 
-  constructor(private readonly parent: KVStore) {}
+  constructor(private parent: KVStore) {}
+
+  /** Reads fall through to `parent` from now on: for a parent that reads exactly as the old one. */
+  rebase(parent: KVStore): void {
+    this.parent = parent;
+  }
 
   get(key: Uint8Array): Uint8Array | undefined {
     return this.getS(keyToString(key));

@@ -15,7 +15,10 @@ import { MsgRegisterDatasetResponse } from "../../proto/trainchain/data_registry
 import { manifestHash, type DatasetManifest } from "../../worker/data/index.ts";
 import { BIN, makeHome, startNode, type RunningNode, type TestHome } from "../helpers/chain.ts";
 
-const UNBONDING_BLOCKS = 15;
+// Blocks come every 200 ms here. CosmJS polls for a broadcast tx every 3 s by default, which is how
+// long 15 blocks take: the unbonding entry could mature before signAndBroadcast returned. The
+// signers poll every 250 ms, and the period leaves several seconds of margin.
+const UNBONDING_BLOCKS = 30;
 
 interface CliResult {
   code: number;
@@ -60,7 +63,7 @@ describe("staking and data registry against a real node", { timeout: 600_000 }, 
 
   async function signer(index: number): Promise<{ client: SigningStargateClient; address: string }> {
     const wallet = await DirectSecp256k1HdWallet.fromMnemonic(home.keys[index]!.mnemonic, { prefix: "train" });
-    const client = await SigningStargateClient.connectWithSigner(node.rpc, wallet, { registry: trainchainRegistry(), gasPrice: GasPrice.fromString("0.025utrain") });
+    const client = await SigningStargateClient.connectWithSigner(node.rpc, wallet, { registry: trainchainRegistry(), gasPrice: GasPrice.fromString("0.025utrain"), broadcastPollIntervalMs: 250 });
     return { client, address: home.keys[index]!.address };
   }
 

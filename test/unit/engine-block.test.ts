@@ -1,7 +1,8 @@
-// The block engine computes the data hash and the last results hash of a large block on the node's
-// worker pool (on a thread of its own, not a signature thread): pool roots must equal the inline
-// RFC 6962 roots, for any number of leaves, and headers carry the roots of their txs and results.
-// While it produces a block, admissions to the mempool wait and are checked against the new state.
+// The block engine computes the last results hash of a large block on the node's worker pool (on a
+// thread of its own, not a signature thread; the data hash inline): pool roots must equal the
+// inline RFC 6962 roots, for any number of leaves, and headers carry the roots of their txs and
+// results. While it produces a block, admissions to the mempool wait and are checked against the
+// new state.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
