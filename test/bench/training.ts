@@ -66,6 +66,7 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
   const spec: StepGraphSpec = { params: [...bundle.params.keys()], optimizerState: bundle.optimizerState, inputs: bundle.inputs, labels: bundle.labels };
   const input = bundle.inputs[0] as ModelBundle["inputs"][number];
   const stateNames = [...spec.params, ...spec.optimizerState];
+  const nextNames = stateNames.map((n) => `${n}.next`);
   const start = initialCheckpoint(bundle);
 
   // Runner: the full per-step path (sampler + gather + feeds + run + state swap + loss).
@@ -122,9 +123,11 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
       feeds[input.name] = b.x;
       feeds[bundle.labels.name] = b.y;
       await session.run(feeds, fetches);
-      for (const n of stateNames) {
-        const written = fetches[`${n}.next`] as ort.Tensor;
-        fetches[`${n}.next`] = feeds[n] as ort.Tensor;
+      for (let k = 0; k < stateNames.length; k++) {
+        const n = stateNames[k] as string;
+        const m = nextNames[k] as string;
+        const written = fetches[m] as ort.Tensor;
+        fetches[m] = feeds[n] as ort.Tensor;
         feeds[n] = written;
       }
       stepData[0] = (stepData[0] as bigint) + 1n;

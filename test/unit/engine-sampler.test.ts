@@ -146,6 +146,9 @@ test("batch source: the gather thread delivers the bytes of an in-place gather, 
         assert.deepEqual(got.labels.data, want.labels.data, `labels of step ${t}`);
       }
     }
+    // Only the first step and the one after the skip were gathered in place; the rest came in chunks.
+    assert.equal(inPlace.inPlace, 20);
+    assert.ok(threaded.inPlace <= 2, `threaded source gathered ${threaded.inPlace} of 20 steps in place`);
     threaded.close();
     inPlace.close();
     // A later run over the same data and sampler reuses the thread's job (buffers gathered ahead
@@ -158,6 +161,15 @@ test("batch source: the gather thread delivers the bytes of an in-place gather, 
       assert.deepEqual(got.inputs.x?.data, want.inputs.x?.data, `features of step ${t} (second run)`);
       assert.deepEqual(got.labels.data, want.labels.data, `labels of step ${t} (second run)`);
     }
+    // A long run crosses many chunks and epochs (the thread delivers up to 16 steps per buffer).
+    for (let t = 44n; t < 144n; t++) {
+      const want = reference.gather(sampler.indices(t));
+      const got = again.take(t, Number(143n - t));
+      assert.deepEqual(got.inputs.x?.data, want.inputs.x?.data, `features of step ${t} (long run)`);
+      assert.deepEqual(got.labels.data, want.labels.data, `labels of step ${t} (long run)`);
+    }
+    // The count is the source's (the same one, reused): steps 0 and 5, then the jumps to 40, 2 and 44.
+    assert.ok(again.inPlace <= 5, `reused source gathered ${again.inPlace} steps in place`);
     again.close();
   }
   // A dataset on ordinary buffers is gathered in place.

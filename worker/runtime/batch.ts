@@ -105,12 +105,13 @@ const SLEEP = 3;
 // A gather takes well under a millisecond; a thread silent this long is treated as gone.
 const WAIT_MS = 2000;
 // Steps requested ahead at most, and the bytes their batches may take together. Requests are made
-// in chunks of CHUNK consecutive steps, and the thread delivers each chunk's batches in one buffer:
-// the thread is woken (if asleep) once per chunk, not once per step — on this 2-vCPU VM a wake-up
-// cost the training thread 50–500 µs (the woken vCPU's burst tends to run in its place), and fewer,
-// longer bursts measured best (8 at a time: B = 64 ~4 % overhead vs ~15 % waking per step) — and
-// this thread receives one message per chunk: receiving a transferred buffer cost ~17 µs per step
-// (p50, B = 64) when each step came in its own message, its code and data cold after session.run.
+// in chunks of up to CHUNK consecutive steps, and the thread delivers each chunk's batches in one
+// buffer, so this thread receives one message and returns one buffer per chunk: with a message per
+// step, receiving alone cost ~17 µs per step (p50, B = 64; code and data cold after session.run),
+// and returns ~50 µs per 8 steps. The thread polls for requests while they keep coming
+// (gather-thread.js) and is notified only when asleep: on this 2-vCPU VM a wake-up cost the
+// training thread 19 µs p50 and up to ~0.8 ms (the woken vCPU's burst tends to run in its place),
+// and waking it per step measured ~15 % overhead at B = 64.
 const DEPTH = 32;
 const CHUNK = 16;
 const AHEAD_BYTES = 16 << 20;

@@ -93,10 +93,12 @@ export async function createStepRunner(stepGraph: Uint8Array, profile: NumericsP
     return tensor;
   };
 
+  const nextNames = stateNames.map((n) => `${n}.next`);
   const bindState = (): void => {
-    for (const n of stateNames) {
+    for (let i = 0; i < stateNames.length; i++) {
+      const n = stateNames[i] as string;
       feeds[n] = cur[n] as ort.Tensor;
-      fetches[`${n}.next`] = next[n] as ort.Tensor;
+      fetches[nextNames[i] as string] = next[n] as ort.Tensor;
     }
   };
 
