@@ -25,11 +25,14 @@ const ROUNDS = 20;
 // Main-thread CPU time (ns field of /proc/self/schedstat, Linux): not inflated by time spent
 // descheduled while other processes hold the cores. With 1 intra-op thread ORT computes on this
 // thread, so it is the step's critical-path work; a gather thread's work is not in it.
-const cpuMs = (): number => {
+// The second field is the time the thread waited on a run queue (runnable, not running): how much
+// other threads — other processes', or the gather thread's — took this thread's vCPU.
+const schedMs = (): [number, number] => {
   try {
-    return Number(readFileSync("/proc/self/schedstat", "utf8").split(" ")[0]) / 1e6;
+    const f = readFileSync("/proc/self/schedstat", "utf8").split(" ");
+    return [Number(f[0]) / 1e6, Number(f[1]) / 1e6];
   } catch {
-    return NaN;
+    return [NaN, NaN];
   }
 };
 
@@ -57,7 +60,7 @@ async function matmulCeiling(profile: NumericsProfile): Promise<number> {
 
 interface Row {
   model: string; batch: number; threads: number;
-  stepMed: number; stepBest: number; rawMed: number; rawBest: number; overheadMed: number; overheadBest: number; cpuOverheadMed: number; ownMed: number;
+  stepMed: number; stepBest: number; rawMed: number; rawBest: number; overheadMed: number; overheadBest: number; cpuOverheadMed: number; ownMed: number; runqStepUs: number; runqRawUs: number;
   gatherMs: number; samplesPerSec: number; gflops: number; ceiling: number;
 }
 
@@ -88,12 +91,13 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
       inRunMs += performance.now() - t0;
     }
   }) as typeof session.run;
-  const runnerRound = async (): Promise<[number, number, number]> => {
+  const runnerRound = async (): Promise<[number, number, number, number]> => {
     const t0 = performance.now();
-    const c0 = cpuMs();
+    const [c0, q0] = schedMs();
     const i0 = inRunMs;
     await trainSteps({ runner, spec, dataset: train, seed: 1n, batchSize: batch, lr: 0.01, steps: iters, sampler });
-    return [(performance.now() - t0) / iters, (cpuMs() - c0) / iters, (inRunMs - i0) / iters];
+    const [c1, q1] = schedMs();
+    return [(performance.now() - t0) / iters, (c1 - c0) / iters, (inRunMs - i0) / iters, (q1 - q0) / iters];
   };
 
   // Raw: the minimal honest loop over the same graph and session — the state ping-ponged between
@@ -115,9 +119,9 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
     ring.push({ x: new ort.Tensor("float32", x.data, x.dims), y: new ort.Tensor("int64", b.labels.data as BigInt64Array, b.labels.dims) });
   }
   let r0 = 0;
-  const rawRound = async (): Promise<[number, number]> => {
+  const rawRound = async (): Promise<[number, number, number]> => {
     const t0 = performance.now();
-    const c0 = cpuMs();
+    const [c0, q0] = schedMs();
     for (let i = 0; i < iters; i++) {
       const b = ring[r0++ % ring.length] as { x: ort.Tensor; y: ort.Tensor };
       feeds[input.name] = b.x;
@@ -132,7 +136,8 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
       }
       stepData[0] = (stepData[0] as bigint) + 1n;
     }
-    return [(performance.now() - t0) / iters, (cpuMs() - c0) / iters];
+    const [c1, q1] = schedMs();
+    return [(performance.now() - t0) / iters, (c1 - c0) / iters, (q1 - q0) / iters];
   };
 
   // Data loading alone (sampler + gather), averaged over more than one epoch so the per-epoch
@@ -152,12 +157,17 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
   const ownRatios: number[] = [];
+  const runqSteps: number[] = [];
+  const runqRaws: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     let w = 0;
     let wc = 0;
-    if (r % 2 === 1) [w, wc] = await rawRound();
-    const [s, sc, inRun] = await runnerRound();
-    if (r % 2 === 0) [w, wc] = await rawRound();
+    let wq = 0;
+    if (r % 2 === 1) [w, wc, wq] = await rawRound();
+    const [s, sc, inRun, sq] = await runnerRound();
+    if (r % 2 === 0) [w, wc, wq] = await rawRound();
+    runqSteps.push(sq * 1000);
+    runqRaws.push(wq * 1000);
     steps.push(s);
     raws.push(w);
     ratios.push(s / w - 1);
@@ -170,7 +180,7 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
   return {
     model: arch, batch, threads: profile.intraOpThreads,
     stepMed: median(steps), stepBest, rawMed: median(raws), rawBest: Math.min(...raws), overheadMed: median(ratios), overheadBest: Math.min(...ratios), cpuOverheadMed: median(cpuRatios), ownMed: median(ownRatios),
-    gatherMs, samplesPerSec: (batch / median(steps)) * 1000, gflops, ceiling,
+    runqStepUs: median(runqSteps), runqRawUs: median(runqRaws), gatherMs, samplesPerSec: (batch / median(steps)) * 1000, gflops, ceiling,
   };
 }
 
@@ -183,17 +193,17 @@ for (const threads of threadCounts) {
   rows.push(await benchModel("cnn:28x28x1-10", 64, profile, ceiling, 6));
 }
 
-const cols: [string, number][] = [["model", 16], ["batch", 5], ["thr", 3], ["step ms med/best", 16], ["raw ms med/best", 16], ["overhead med", 12], ["best", 6], ["of meds", 7], ["cpu ovh med", 11], ["own", 5], ["gather ms", 9], ["samples/s", 9], ["GFLOP/s", 7], ["ceiling", 7], ["ratio", 5]];
+const cols: [string, number][] = [["model", 16], ["batch", 5], ["thr", 3], ["step ms med/best", 16], ["raw ms med/best", 16], ["overhead med", 12], ["best", 6], ["of meds", 7], ["cpu ovh med", 11], ["own", 5], ["runq µs", 9], ["gather ms", 9], ["samples/s", 9], ["GFLOP/s", 7], ["ceiling", 7], ["ratio", 5]];
 console.log(cols.map(([h, w]) => h.padStart(w)).join("  "));
 for (const r of rows) {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const cells = [
     r.model, String(r.batch), String(r.threads), `${r.stepMed.toFixed(3)}/${r.stepBest.toFixed(3)}`, `${r.rawMed.toFixed(3)}/${r.rawBest.toFixed(3)}`,
-    pct(r.overheadMed), pct(r.overheadBest), pct(r.stepMed / r.rawMed - 1), pct(r.cpuOverheadMed), pct(r.ownMed), r.gatherMs.toFixed(3), r.samplesPerSec.toFixed(0), r.gflops.toFixed(1), r.ceiling.toFixed(1), (r.gflops / r.ceiling).toFixed(2),
+    pct(r.overheadMed), pct(r.overheadBest), pct(r.stepMed / r.rawMed - 1), pct(r.cpuOverheadMed), pct(r.ownMed), `${r.runqStepUs.toFixed(0)}/${r.runqRawUs.toFixed(0)}`, r.gatherMs.toFixed(3), r.samplesPerSec.toFixed(0), r.gflops.toFixed(1), r.ceiling.toFixed(1), (r.gflops / r.ceiling).toFixed(2),
   ];
   console.log(cells.map((c, i) => c.padStart((cols[i] as [string, number])[1])).join("  "));
 }
-console.log("overhead = runner step / raw step − 1 per alternating round pair (median, best; of meds: median step / median raw; cpu: main-thread CPU time instead of wall; own: runner step / its time inside session.run − 1, the runner's own work on the training thread); gather = sampler + gather per step, amortised over 1.5 epochs; GFLOP/s from the best step time");
+console.log("overhead = runner step / raw step − 1 per alternating round pair (median, best; of meds: median step / median raw; cpu: main-thread CPU time instead of wall; own: runner step / its time inside session.run − 1, the runner's own work on the training thread; runq: the training thread's run-queue wait per step, runner/raw medians — the vCPU taken by other threads, which the overhead then includes); gather = sampler + gather per step, amortised over 1.5 epochs; GFLOP/s from the best step time");
 
 // One epoch of MNIST: 784-128-10, SGD lr 0.1, batch 64 (60000/64 = 937 full steps).
 {
