@@ -15,7 +15,7 @@ import { CacheStore } from "./store/kv.ts";
 import { fromBech32, pubkeyToAddress, toBech32 } from "./framework/address.ts";
 import { formatCoins, parseProtoCoins, type Coins } from "./framework/coins.ts";
 import { bytesEqual } from "./store/bytes.ts";
-import { int64Size, varintSize, writeInt64, writeVarint } from "./framework/varint.ts";
+import { fieldSize, int64Size, writeBytesField, writeInt64 } from "./framework/varint.ts";
 import { slabAlloc } from "./framework/proto-fast.ts";
 import type { DecodedTx } from "./tx.ts";
 import type { AccountKeeper } from "../modules/auth/index.ts";
@@ -51,31 +51,16 @@ export function signDocBytes(tx: DecodedTx, chainId: string, accountNumber: bigi
   if (chainId !== chainIdCache.id) chainIdCache = { id: chainId, bytes: new TextEncoder().encode(chainId) };
   const id = chainIdCache.bytes;
   const size =
-    (body.length !== 0 ? 1 + varintSize(body.length) + body.length : 0) +
-    (authInfo.length !== 0 ? 1 + varintSize(authInfo.length) + authInfo.length : 0) +
-    (id.length !== 0 ? 1 + varintSize(id.length) + id.length : 0) +
+    (body.length !== 0 ? fieldSize(body.length) : 0) +
+    (authInfo.length !== 0 ? fieldSize(authInfo.length) : 0) +
+    (id.length !== 0 ? fieldSize(id.length) : 0) +
     (accountNumber !== 0n ? 1 + int64Size(accountNumber) : 0);
   // short-lived (hashed here or copied to the signature pool): a view into the encoder's slab
   const out = slabAlloc(size);
   let pos = 0;
-  if (body.length !== 0) {
-    out[pos++] = 0x0a;
-    pos = writeVarint(out, pos, body.length);
-    out.set(body, pos);
-    pos += body.length;
-  }
-  if (authInfo.length !== 0) {
-    out[pos++] = 0x12;
-    pos = writeVarint(out, pos, authInfo.length);
-    out.set(authInfo, pos);
-    pos += authInfo.length;
-  }
-  if (id.length !== 0) {
-    out[pos++] = 0x1a;
-    pos = writeVarint(out, pos, id.length);
-    out.set(id, pos);
-    pos += id.length;
-  }
+  if (body.length !== 0) pos = writeBytesField(out, pos, 0x0a, body);
+  if (authInfo.length !== 0) pos = writeBytesField(out, pos, 0x12, authInfo);
+  if (id.length !== 0) pos = writeBytesField(out, pos, 0x1a, id);
   if (accountNumber !== 0n) {
     out[pos++] = 0x20;
     writeInt64(out, pos, accountNumber);

@@ -84,6 +84,15 @@ interface PendingBlock {
   appHash: Uint8Array;
 }
 
+/** A tx's signature checks for the signature pool (TrainchainApp.signatureChecks). */
+export interface PreparedSignatures {
+  checks: SigCheck[];
+  /** The decoded tx CheckTx will find in the app's cache (the verdicts are kept on it). */
+  tx: DecodedTx;
+  /** Each check's signer account number. */
+  accounts: bigint[];
+}
+
 export class TrainchainApp implements AbciApplication {
   readonly accounts = new AccountKeeper();
   readonly bank = new BankKeeper(this.accounts);
@@ -237,10 +246,10 @@ export class TrainchainApp implements AbciApplication {
 
   /**
    * The signature checks CheckTx will need for these tx bytes against the current check state,
-   * for verification off the main thread, with the `signatureKey` of each; undefined when the tx
-   * cannot be prepared (CheckTx will report why).
+   * for verification off the main thread, with the decoded tx and each signer's account number;
+   * undefined when the tx cannot be prepared (CheckTx will report why).
    */
-  signatureChecks(bytes: Uint8Array, hash: Uint8Array): { checks: SigCheck[]; tx: DecodedTx; accounts: bigint[] } | undefined {
+  signatureChecks(bytes: Uint8Array, hash: Uint8Array): PreparedSignatures | undefined {
     let tx: DecodedTx;
     try {
       tx = this.decodeCached(bytes, hash);
@@ -281,7 +290,7 @@ export class TrainchainApp implements AbciApplication {
    * Records on the decoded tx the signatures the pool verified (`prepared` from signatureChecks);
    * CheckTx then skips them when the account number and public key are still the ones checked.
    */
-  markSignaturesVerified(prepared: { checks: SigCheck[]; tx: DecodedTx; accounts: bigint[] }, results: ArrayLike<number>): void {
+  markSignaturesVerified(prepared: PreparedSignatures, results: ArrayLike<number>): void {
     const memo: DecodedTx["poolVerified"] = [];
     for (let i = 0; i < prepared.checks.length; i++) {
       memo.push(results[i] ? { accountNumber: prepared.accounts[i]!, pubKey: prepared.checks[i]!.pubKey } : undefined);

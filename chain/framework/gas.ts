@@ -45,7 +45,7 @@ export class GasMeter {
   }
 
   consume(amount: bigint, descriptor: string): void {
-    if (this.usedBig === undefined && amount >= 0n && amount <= SAFE_BIG) this.charge(Number(amount), descriptor);
+    if (amount >= 0n && amount <= SAFE_BIG) this.charge(Number(amount), descriptor);
     else this.chargeBig(amount, descriptor);
   }
 

@@ -29,6 +29,19 @@ export function writeVarint(buf: Uint8Array, pos: number, n: number): number {
   return pos;
 }
 
+/** Bytes of a length-delimited field: tag + length varint + payload. */
+export function fieldSize(payload: number): number {
+  return 1 + varintSize(payload) + payload;
+}
+
+/** Writes a length-delimited field (tag, length, bytes) at `pos`; returns the position after it. */
+export function writeBytesField(buf: Uint8Array, pos: number, tag: number, bytes: Uint8Array): number {
+  buf[pos++] = tag;
+  pos = writeVarint(buf, pos, bytes.length);
+  buf.set(bytes, pos);
+  return pos + bytes.length;
+}
+
 /** Writes the varint of a 64-bit value at `pos`; returns the position after it. */
 export function writeInt64(buf: Uint8Array, pos: number, v: bigint): number {
   let u = BigInt.asUintN(64, v);

@@ -7,12 +7,7 @@ import type { Event, ExecTxResult } from "cosmjs-types/tendermint/abci/types";
 // there (node's encoder would write U+FFFD; the byte length is the same either way)
 import { utf8Write } from "cosmjs-types/utf8";
 import { compact } from "../framework/proto-fast.ts";
-import { int64Size, varintSize, writeInt64, writeVarint } from "../framework/varint.ts";
-
-/** Length-delimited field: tag + length varint + payload. */
-function fieldSize(payload: number): number {
-  return 1 + varintSize(payload) + payload;
-}
+import { fieldSize, int64Size, varintSize, writeBytesField, writeInt64, writeVarint } from "../framework/varint.ts";
 
 class Writer {
   readonly buf: Buffer;
@@ -31,10 +26,7 @@ class Writer {
   }
 
   bytes(tag: number, b: Uint8Array): void {
-    this.buf[this.pos++] = tag;
-    this.varint(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.pos = writeBytesField(this.buf, this.pos, tag, b);
   }
 
   string(tag: number, s: string, byteLength: number): void {
