@@ -32,6 +32,7 @@ import { runAnte, signDocBytes, type AnteDeps, type AnteOptions } from "./ante.t
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { fromBech32 } from "./framework/address.ts";
 import { decodeTx, txHash, type DecodedTx } from "./tx.ts";
+import { decodeTxRaw } from "./tx-wire.ts";
 import type { SigCheck } from "./node/sigpool.ts";
 import { Context, type BlockInfo, type ExecMode } from "./framework/context.ts";
 import { AppError, errorResult, SdkErrors } from "./framework/errors.ts";
@@ -335,7 +336,7 @@ export class TrainchainApp implements AbciApplication {
     // Deterministic structural check only: every tx must decode (failing txs are still valid in a block).
     for (const tx of req.txs) {
       try {
-        TxRaw.decode(tx);
+        decodeTxRaw(tx);
       } catch {
         return { status: ResponseProcessProposal_ProposalStatus.REJECT };
       }

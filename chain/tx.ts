@@ -1,8 +1,9 @@
 // Decoding a TxRaw into its parts, once, with sdk/2 errors that say what failed to decode.
-import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import type { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { hash } from "node:crypto";
 import { SdkErrors } from "./framework/errors.ts";
 import type { MsgHandler } from "./framework/module.ts";
+import { decodeAuthInfo, decodeTxBody, decodeTxRaw } from "./tx-wire.ts";
 
 export interface DecodedMsg {
   typeUrl: string;
@@ -42,9 +43,9 @@ export function decodeTx(bytes: Uint8Array, router: Map<string, MsgHandler<unkno
   let body: TxBody;
   let authInfo: AuthInfo;
   try {
-    raw = TxRaw.decode(bytes);
-    body = TxBody.decode(raw.bodyBytes);
-    authInfo = AuthInfo.decode(raw.authInfoBytes);
+    raw = decodeTxRaw(bytes);
+    body = decodeTxBody(raw.bodyBytes);
+    authInfo = decodeAuthInfo(raw.authInfoBytes);
   } catch (err) {
     throw SdkErrors.TxDecode.wrap(`cannot decode tx: ${(err as Error).message}`);
   }

@@ -18,7 +18,7 @@
 // - uint32/int64/uint64/bool read varints through a freshly bound function and, for 64-bit
 //   values, a [lo, hi] array and a decimal string; they now read in place;
 // - string decoded through a char array, its slices and a join; ASCII strings (addresses, denoms,
-//   amounts, type URLs) now convert in one call, others as before.
+//   amounts, type URLs) now convert in one call without a view of their bytes, others as before.
 //
 // Writer int64/uint64/sint64 (a correctness fix, not a speed-up): cosmjs-types splits a value into a
 // signed low word (`lo | 0`), and its varint writer stops early on a negative low word, so every
@@ -196,18 +196,35 @@ proto.bool = function (this: Reader): boolean {
   return lo !== 0 || hi !== 0;
 };
 proto.string = function (this: Reader): string {
-  const bytes = this.bytes();
-  const n = bytes.length;
-  if (n === 0) return "";
+  const n = readUint32(this);
+  const at = this.pos;
+  this.pos += n;
+  this.assertBounds();
+  return utf8Range(this.buf, at, at + n);
+};
+
+// Buffer's latin1 slice reads a range of any Uint8Array into a string without making a view; on
+// ASCII bytes it is the UTF-8 decoding.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+
+/**
+ * The UTF-8 string in src[at, end), as cosmjs-types' utf8Read of that range: ASCII strings (the
+ * addresses, denoms, amounts and type URLs of a chain) in one call and without a view, others
+ * through utf8Read of a view (a truncated multi-byte sequence at the end reads zeros, never the
+ * bytes after the range).
+ */
+export function utf8Range(src: Uint8Array, at: number, end: number): string {
+  const n = end - at;
+  if (n <= 0) return "";
   if (n <= 256) {
     let ascii = true;
-    for (let i = 0; i < n; i++) {
-      if (bytes[i]! >= 0x80) {
+    for (let i = at; i < end; i++) {
+      if (src[i]! >= 0x80) {
         ascii = false;
         break;
       }
     }
-    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    if (ascii) return latin1Slice.call(src, at, end);
   }
-  return utf8Read(bytes, 0, n);
-};
+  return utf8Read(src.subarray(at, end), 0, n);
+}

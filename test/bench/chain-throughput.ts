@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     writeFileSync(genesisPath, JSON.stringify(genesis, null, 2));
   }
   const maxGas = genesis.consensus_params.block.max_gas;
-  // BENCH_PROF=<dir> profiles the node's threads; BENCH_NODE_ARGS adds node flags (experiments).
+  // BENCH_PROF=<dir> profiles the node's threads; BENCH_NODE_ARGS adds node flags (experiments;
+  // BENCH_NODE_LOG below keeps what they print).
   const nodeArgs = [...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
   const node = await startNode(home.home, { blockTime: "1s", nodeArgs });
   let committedTps: number | undefined;
@@ -226,6 +227,8 @@ async function main(): Promise<void> {
     console.log(`node RSS: ${rss0.toFixed(0)} MiB before, ${rss.toFixed(0)} MiB after ${committed} txs (V8 heap in use ${heap.heap.toFixed(0)} MiB, external ${heap.external.toFixed(0)} MiB)`);
   } finally {
     await node.stop();
+    // BENCH_NODE_LOG=<file> keeps the node's output (its log, and any V8 trace flags' output).
+    if (process.env.BENCH_NODE_LOG) writeFileSync(process.env.BENCH_NODE_LOG, node.log());
     home.cleanup();
   }
   if (committedTps !== undefined) {
