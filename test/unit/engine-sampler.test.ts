@@ -170,7 +170,19 @@ test("batch source: the gather thread delivers the bytes of an in-place gather, 
     }
     // The count is the source's (the same one, reused): steps 0 and 5, then the jumps to 40, 2 and 44.
     assert.ok(again.inPlace <= 5, `reused source gathered ${again.inPlace} steps in place`);
+    const before = again.inPlace;
     again.close();
+    // A run that continues where the last one ended starts on the chunk gathered after that run, and
+    // gathers nothing in place.
+    const next = await createBatchSource(ds, input, labels, sampler, true);
+    for (let t = 144n; t < 170n; t++) {
+      const want = reference.gather(sampler.indices(t));
+      const got = next.take(t, Number(169n - t));
+      assert.deepEqual(got.inputs.x?.data, want.inputs.x?.data, `features of step ${t} (continued run)`);
+      assert.deepEqual(got.labels.data, want.labels.data, `labels of step ${t} (continued run)`);
+    }
+    assert.equal(next.inPlace - (next === again ? before : 0), 0, "a continued run gathered steps in place");
+    next.close();
   }
   // A dataset on ordinary buffers is gathered in place.
   const plain = createSampler(1n, n, 5);

@@ -108,10 +108,11 @@ const WAIT_MS = 2000;
 // in chunks of up to CHUNK consecutive steps, and the thread delivers each chunk's batches in one
 // buffer, so this thread receives one message and returns one buffer per chunk: with a message per
 // step, receiving alone cost ~17 µs per step (p50, B = 64; code and data cold after session.run),
-// and returns ~50 µs per 8 steps. The thread polls for requests while they keep coming
-// (gather-thread.js) and is notified only when asleep: on this 2-vCPU VM a wake-up cost the
-// training thread 19 µs p50 and up to ~0.8 ms (the woken vCPU's burst tends to run in its place),
-// and waking it per step measured ~15 % overhead at B = 64.
+// and returns ~50 µs per 8 steps. The thread sleeps in timed waits until the next request is due
+// (gather-thread.js) and is notified only when asleep, when a request is needed within two steps,
+// or when this thread is about to wait for a chunk: on this 2-vCPU VM a wake-up cost the training
+// thread 19 µs p50 and up to ~0.8 ms (the woken vCPU's burst tends to run in its place), and
+// waking it per step measured ~15 % overhead at B = 64.
 const DEPTH = 32;
 const CHUNK = 16;
 const AHEAD_BYTES = 16 << 20;
@@ -235,13 +236,16 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   // work — above all the ~10 ms permutation of each new epoch — stays off this thread.
   const first = new BigInt64Array(new SharedArrayBuffer(depth * 8));
   const counts = new Int32Array(new SharedArrayBuffer(depth * 4));
+  // The time of the last request (this thread's performance.now()): the thread learns the request
+  // rate from it and sleeps until the next request is due (gather-thread.js).
+  const reqAt = new Float64Array(new SharedArrayBuffer(8));
   const slotOf = (seq: number): number => ((seq % depth) + depth) % depth;
   const src = labelWords(ds);
   const { port1: port, port2 } = new MessageChannel();
   const seq0 = Atomics.load(t.ctrl, REQ);
   Atomics.store(t.ctrl, STOP, 0);
   Atomics.store(t.ctrl, DONE, seq0);
-  const job = { ctrl: t.ctrl, x: ds.x, yWords: src.words, seed: sampler.seed, n: sampler.datasetSize, first, counts, slots: depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, stride, yOffset, chunkBytes, seq0, port: port2 };
+  const job = { ctrl: t.ctrl, reqAt, timeOrigin: performance.timeOrigin, x: ds.x, yWords: src.words, seed: sampler.seed, n: sampler.datasetSize, first, counts, slots: depth, batch: B, fs: featureSize(ds.format), yw: src.perSample, stride, yOffset, chunkBytes, seq0, port: port2 };
   t.worker.postMessage(job, [port2]);
 
   const inputName = input.name;
@@ -257,8 +261,11 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   let nextSeq = (seq0 + 1) | 0;
   let end = -1n;
   let ahead = 0;
-  // The chunk being taken from: its buffer, the offset of its next batch and how many are left.
+  // The chunk being taken from: its buffer, its batches (views made together when it arrives: one
+  // at a time, each step's first touch of the view code after session.run cost ~10 µs p50), the
+  // index of the next one and how many are left.
   let cur: ArrayBuffer | undefined;
+  const batches: StepBatch[] = [];
   let at = 0;
   let left = 0;
   // The step the next take is expected to ask for.
@@ -290,13 +297,21 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   const advance = (step: bigint): boolean => {
     if (((requested - nextSeq) | 0) < 0 || t.broken) return false;
     const slot = slotOf(nextSeq);
-    if (first[slot] !== step || !waitFor(t, DONE, nextSeq)) return false;
+    if (first[slot] !== step) return false;
+    // Not gathered yet: the thread may be in a timed wait that would end after the request was due.
+    if (((Atomics.load(t.ctrl, DONE) - nextSeq) | 0) < 0) Atomics.notify(t.ctrl, REQ);
+    if (!waitFor(t, DONE, nextSeq)) return false;
     const buf = receive(nextSeq);
     if (buf === undefined) return false;
     retire();
     cur = buf;
     at = 0;
     left = counts[slot] as number;
+    batches.length = 0;
+    for (let j = 0, o = 0; j < left; j++, o += stride) {
+      const y = int64Labels ? new BigInt64Array(buf, o + yOffset, yLen) : new Float32Array(buf, o + yOffset, yLen);
+      batches.push({ inputs: { [inputName]: { dims: xDims, data: new Float32Array(buf, o, xLen) } }, labels: { dims: yDims, data: y } });
+    }
     nextSeq = (nextSeq + 1) | 0;
     return true;
   };
@@ -304,10 +319,14 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
   const request = (want: number): void => {
     // A slot may be rewritten once the thread is done with its previous request.
     const done = Atomics.load(t.ctrl, DONE);
+    // Needed within two steps: the thread is woken rather than left to find the request.
+    const urgent = ahead < 2;
     let s = requested;
     while (ahead < want && ((s + 1 - depth - done) | 0) <= 0) {
       s = (s + 1) | 0;
-      const n = Math.min(chunk, want - ahead);
+      // A run's first chunks grow (1, 3, 12, 16 steps when nothing is ahead), so the first batch is
+      // ready after one gather, not after a whole chunk's.
+      const n = Math.min(chunk, want - ahead, Math.max(1, 3 * ahead));
       first[slotOf(s)] = end;
       counts[slotOf(s)] = n;
       end += BigInt(n);
@@ -317,8 +336,9 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
     if (used.length > 0) port.postMessage(used, used);
     used.length = 0;
     requested = s;
+    reqAt[0] = performance.now();
     Atomics.store(t.ctrl, REQ, s);
-    if (Atomics.load(t.ctrl, SLEEP) !== 0) Atomics.notify(t.ctrl, REQ);
+    if (urgent || Atomics.load(t.ctrl, SLEEP) !== 0) Atomics.notify(t.ctrl, REQ);
   };
   const stop = (): void => {
     if (stopped) return;
@@ -351,10 +371,7 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
     take(step: bigint, following = 0): StepBatch {
       let batch: StepBatch;
       if (step === nextStep && (left > 0 || advance(step))) {
-        const buf = cur as ArrayBuffer;
-        const y = int64Labels ? new BigInt64Array(buf, at + yOffset, yLen) : new Float32Array(buf, at + yOffset, yLen);
-        batch = { inputs: { [inputName]: { dims: xDims, data: new Float32Array(buf, at, xLen) } }, labels: { dims: yDims, data: y } };
-        at += stride;
+        batch = batches[at++] as StepBatch;
         left--;
         ahead--;
       } else {
@@ -368,9 +385,10 @@ function threadedSource(t: GatherThread, ds: Dataset, input: InputSpec, labels: 
       }
       nextStep = step + 1n;
       // Keep up to `depth` of the following steps requested, a chunk at a time (the steps a run has
-      // left are always covered: `following` shrinks with `ahead`), plus the step after the run:
-      // the next run usually continues there (a worker's intervals).
-      const want = Math.min(following + 1, depth);
+      // left are always covered: `following` shrinks with `ahead`), plus a chunk after the run: the
+      // next run usually continues there (a worker's intervals), and then starts with a chunk ready
+      // (with only its first step ready, it waited ~0.8 ms for the thread to wake and gather the next).
+      const want = Math.min(following + chunk, depth);
       if (ahead < want && ahead + chunk <= depth && !t.broken && !stopped) request(want);
       return batch;
     },

@@ -8,7 +8,9 @@
 //
 // A job message carries: ctrl (Int32Array on a SharedArrayBuffer: [REQ, DONE, STOP, SLEEP]), the
 // dataset's features x (Float32Array) and labels yWords (Int32Array, yw words per sample), both
-// shared, the sampler's seed, n (dataset size) and batch, the request slots first and counts
+// shared, reqAt (shared Float64Array: the main thread's performance.now() at the last request) and
+// timeOrigin (the main thread's performance.timeOrigin), the sampler's seed, n (dataset size) and
+// batch, the request slots first and counts
 // (shared BigInt64Array / Int32Array of `slots` entries; request seq uses slot seq mod slots), fs
 // (floats per sample), stride, yOffset and chunkBytes (a chunk buffer holds up to chunk batches,
 // batch j at j × stride: features, then the label words at yOffset; the request's seq is an int32
@@ -19,8 +21,9 @@
 // it on the port (transferred) and sets DONE = seq — one message per request, so the main thread
 // receives once per chunk, not once per step. With nothing to do it first computes the
 // permutation of the epoch after the last step it gathered (~10 ms per 60k samples, which would
-// otherwise delay the request that first needs it), then sets SLEEP = 1 and waits on REQ (the main
-// thread notifies only a sleeping thread). The main thread returns used buffers as an array on the
+// otherwise delay the request that first needs it), then waits for the next request in timed waits
+// (below) and at last sets SLEEP = 1 and waits on REQ untimed (the main thread notifies a sleeping
+// thread, and a waiting one when it needs the request at once). The main thread returns used buffers as an array on the
 // same port (transferred); they are picked up with receiveMessageOnPort, since this thread never
 // returns to its event loop while serving a job. With none back, a new buffer is allocated (only
 // the first requests of a job do that). STOP = 1 ends the job (a chunk being gathered is
@@ -34,21 +37,32 @@ const REQ = 0;
 const DONE = 1;
 const STOP = 2;
 const SLEEP = 3;
-// With nothing to do, check for a request every poll interval for LINGER_MS, then sleep until
-// notified. The interval is an eighth of the time between the last two requests the thread picked
-// up (1–10 ms): a request asks for a chunk a whole chunk before it is needed, so picking it up
-// within an eighth of that is early enough, and the thread wakes a few times per chunk, not every
-// millisecond.
+// With nothing to do, the thread sleeps in timed waits until the next request is due, then polls
+// for it, and after LINGER_MS (or three request intervals, if longer; at most LINGER_MAX_MS) without
+// one it sleeps until notified. The main thread stamps each request with its time (reqAt), so the
+// thread knows the request interval and wakes once, just after the next request is made, instead of
+// polling: on this 2-vCPU VM each wake-up of the idle vCPU slows the training thread's session.run
+// (in a synthetic test, 85 µs of work every 1.25 ms, each in its own wake-up, slowed a raw B = 64
+// loop ~5 %; the same work in one burst per 20 ms ~1 %). A request asks for a chunk a whole chunk before it is needed, so the thread can afford to
+// wake an eighth of an interval (1–10 ms) after the request is due — request times jitter with the
+// step times and GC pauses, and a wake-up before the request costs another — and then polls for it
+// at growing intervals (an eighth of an interval, then twice, four times that…, at most half an
+// interval, or 10 ms while the interval is unknown): a late request is usually a pause between two
+// runs of steps (a checkpoint written; the bench's raw rounds), and a run's first request, needed at
+// once, is notified.
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 10;
 const LINGER_MS = 100;
+const LINGER_MAX_MS = 1000;
 
 // The last job's sampler, kept for the next job over the same (seed, n, batch): it caches the
 // permutations of the current and next epoch.
 let sampler;
 
 parentPort.on("message", (job) => {
-  const { ctrl, x, yWords, seed, n: size, first, counts, slots, batch: n, fs, yw, stride, yOffset, chunkBytes, seq0, port } = job;
+  const { ctrl, reqAt, timeOrigin, x, yWords, seed, n: size, first, counts, slots, batch: n, fs, yw, stride, yOffset, chunkBytes, seq0, port } = job;
+  // The main thread's performance.now() in this thread's clock.
+  const clock = timeOrigin - performance.timeOrigin;
   if (sampler === undefined || sampler.seed !== seed || sampler.datasetSize !== size || sampler.batchSize !== n) sampler = createSampler(seed, size, n);
   const indices = new Uint32Array(n);
   const scratch = new Uint32Array(n);
@@ -59,9 +73,15 @@ parentPort.on("message", (job) => {
   let prepared = -1n;
   const free = [];
   let done = seq0;
+  // Request timing: the main thread's time of the last request picked up (reqAt, in this thread's
+  // clock; 0: none yet), the last time between two lone requests, and the expected interval: the
+  // smaller of the last two (0: unknown), so a pause between two runs of steps is not taken for the
+  // request rate.
+  let lastAt = 0;
+  let gap = 0;
+  let interval = 0;
   let idleSince = 0;
-  let poll = POLL_MIN_MS;
-  let pickedAt = 0;
+  let backoff = 1;
   const gather = (buf, j, step) => {
     sampler.indices(step, indices);
     const bx = new Float32Array(buf, j * stride, n * fs);
@@ -85,12 +105,23 @@ parentPort.on("message", (job) => {
         ahead = -1n;
         continue;
       }
-      // Poll for the next request a while before sleeping: waking a sleeping thread takes the main
-      // thread a futex syscall (and the VM an inter-processor interrupt) at a request, while a
-      // timed wait here wakes on this thread's own vCPU.
-      if (idleSince === 0) idleSince = performance.now();
-      if (performance.now() - idleSince < LINGER_MS) {
-        Atomics.wait(ctrl, REQ, done, poll);
+      // Wait in timed waits for the next request a while before sleeping: waking a sleeping thread
+      // takes the main thread a futex syscall (and the VM an inter-processor interrupt) at a
+      // request, while a timed wait here wakes on this thread's own vCPU.
+      const now = performance.now();
+      if (idleSince === 0) {
+        idleSince = now;
+        backoff = 1;
+      }
+      if (now - idleSince < Math.min(LINGER_MAX_MS, Math.max(LINGER_MS, 3 * interval))) {
+        const poll = Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, interval / 8));
+        const due = lastAt + interval + poll - now;
+        if (interval > 0 && due > poll) {
+          Atomics.wait(ctrl, REQ, done, due);
+        } else {
+          Atomics.wait(ctrl, REQ, done, Math.min(poll * backoff, interval > 0 ? Math.max(poll, interval / 2) : POLL_MAX_MS));
+          backoff *= 2;
+        }
         continue;
       }
       // Announce the sleep before re-checking, so a request made meanwhile is either seen here or
@@ -101,10 +132,13 @@ parentPort.on("message", (job) => {
       req = Atomics.load(ctrl, REQ);
     }
     if (Atomics.load(ctrl, STOP) !== 0) break;
-    const now = performance.now();
-    // After a sleep (idleSince past LINGER_MS) the interval says nothing about the request rate.
-    if (pickedAt !== 0 && (idleSince === 0 || now - idleSince < LINGER_MS)) poll = Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, (now - pickedAt) / 8));
-    pickedAt = now;
+    // Requests made together (a run's first ones) share a time and say nothing about the rate.
+    const at = reqAt[0] + clock;
+    if (lastAt !== 0 && ((req - done) | 0) === 1) {
+      interval = gap === 0 ? 0 : Math.min(gap, at - lastAt);
+      gap = at - lastAt;
+    }
+    lastAt = at;
     idleSince = 0;
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) free.push(...m.message);
     while (done !== req && Atomics.load(ctrl, STOP) === 0) {
