@@ -1,6 +1,6 @@
 // Decoding a TxRaw into its parts, once, with sdk/2 errors that say what failed to decode.
 import type { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { hash } from "node:crypto";
+import { sha256 } from "./node/merkle-root.js";
 import { SdkErrors } from "./framework/errors.ts";
 import type { MsgHandler } from "./framework/module.ts";
 import { decodeAuthInfo, decodeTxBody, decodeTxRaw } from "./tx-wire.ts";
@@ -32,10 +32,9 @@ export interface DecodedTx {
   poolVerified?: ({ accountNumber: bigint; pubKey: Uint8Array } | undefined)[];
 }
 
-/** sha256 of a tx's bytes (one-shot hashing: no Hash object per call). */
+/** sha256 of a tx's bytes. */
 export function txHash(bytes: Uint8Array): Uint8Array {
-  const h = hash("sha256", bytes, "buffer") as unknown as Buffer;
-  return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
+  return sha256(bytes);
 }
 
 export function decodeTx(bytes: Uint8Array, router: Map<string, MsgHandler<unknown>>, hash: Uint8Array = txHash(bytes)): DecodedTx {

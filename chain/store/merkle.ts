@@ -2,7 +2,8 @@
 // shallowest depth where its key hash is unique, so depth ~ log16(n). Updates copy only the path
 // from the root to the changed leaf, and node hashes are computed lazily, once, when the root is
 // asked for: a block's update costs O(changed keys × log n) and shared upper nodes hash once.
-import { createHash, hash as oneShotHash } from "node:crypto";
+import { createHash } from "node:crypto";
+import { sha256 } from "../node/merkle-root.js";
 import { bytesEqual } from "./bytes.ts";
 
 type Node = Leaf | Branch;
@@ -26,11 +27,6 @@ const EMPTY_ROOT: Uint8Array = createHash("sha256").update("trainchain/empty").d
 function nibble(keyHash: Uint8Array, depth: number): number {
   const b = keyHash[depth >> 1]!;
   return depth & 1 ? b & 0x0f : b >> 4;
-}
-
-function sha256(data: Uint8Array): Uint8Array {
-  // One-shot hashing avoids the per-call cost of a Hash object (several times faster for small inputs).
-  return oneShotHash("sha256", data, "buffer") as unknown as Uint8Array;
 }
 
 function nodeHash(node: Node): Uint8Array {

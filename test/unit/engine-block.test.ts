@@ -6,6 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pino } from "pino";
 import { SignaturePool } from "../../chain/node/sigpool.ts";
@@ -17,6 +18,20 @@ import { freePort, makeHome } from "../helpers/chain.ts";
 import { signedSend, signerFromMnemonic } from "../helpers/txs.ts";
 
 describe("block engine", () => {
+  it("hashes as node:crypto does: sha256 of any length, RFC 6962 roots", () => {
+    const H = (...parts: Uint8Array[]): Buffer => createHash("sha256").update(Buffer.concat(parts)).digest();
+    for (const n of [0, 1, 31, 32, 55, 56, 63, 64, 65, 250, 4096]) {
+      const data = randomBytes(n);
+      assert.deepEqual(Buffer.from(sha256(data)), H(data), `${n} bytes`);
+    }
+    const [a, b, c] = [randomBytes(20), randomBytes(1), randomBytes(300)];
+    const leaf = (x: Uint8Array): Buffer => H(Uint8Array.of(0), x);
+    const inner = (l: Uint8Array, r: Uint8Array): Buffer => H(Uint8Array.of(1), l, r);
+    assert.deepEqual(Buffer.from(merkleRoot([])), H(new Uint8Array()));
+    assert.deepEqual(Buffer.from(merkleRoot([a!])), leaf(a!));
+    assert.deepEqual(Buffer.from(merkleRoot([a!, b!, c!])), inner(inner(leaf(a!), leaf(b!)), leaf(c!)));
+  });
+
   it("the worker pool's Merkle roots equal the inline ones", async () => {
     const pool = new SignaturePool(1);
     try {
