@@ -85,7 +85,8 @@ export function compact(bytes: Uint8Array): Uint8Array {
   return bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.prototype.slice.call(bytes);
 }
 
-interface Reader {
+/** What the readers below use of a BinaryReader (any object with these fields will do). */
+export interface Reader {
   buf: Uint8Array;
   pos: number;
   len: number;
@@ -112,7 +113,7 @@ const require = createRequire(import.meta.url);
 (require("cosmjs-types/binary") as { BinaryReader: typeof BinaryReader }).BinaryReader = InPlaceReader;
 
 /** protobuf's 32-bit varint read (upper bytes of a 64-bit varint are skipped), as varint32read. */
-function readUint32(r: Reader): number {
+export function readUint32(r: Reader): number {
   const buf = r.buf;
   let result = 0;
   let b = 0;
@@ -177,6 +178,21 @@ function unsigned64(): bigint {
 }
 
 const proto = BinaryReader.prototype as unknown as Record<string, (this: Reader) => unknown>;
+/** The next varint as an unsigned 64-bit bigint. */
+export function readUint64(r: Reader): bigint {
+  readVarint64(r);
+  return unsigned64();
+}
+/** The next varint as a signed (two's-complement) 64-bit bigint. */
+export function readInt64(r: Reader): bigint {
+  readVarint64(r);
+  return (hi & 0x80000000) === 0 ? unsigned64() : BigInt.asIntN(64, unsigned64());
+}
+export function readBool(r: Reader): boolean {
+  readVarint64(r);
+  return lo !== 0 || hi !== 0;
+}
+
 proto.uint32 = function (this: Reader): number {
   return readUint32(this);
 };
@@ -184,23 +200,32 @@ proto.int32 = function (this: Reader): number {
   return readUint32(this) | 0;
 };
 proto.uint64 = function (this: Reader): bigint {
-  readVarint64(this);
-  return unsigned64();
+  return readUint64(this);
 };
 proto.int64 = function (this: Reader): bigint {
-  readVarint64(this);
-  return (hi & 0x80000000) === 0 ? unsigned64() : BigInt.asIntN(64, unsigned64());
+  return readInt64(this);
 };
 proto.bool = function (this: Reader): boolean {
-  readVarint64(this);
-  return lo !== 0 || hi !== 0;
+  return readBool(this);
 };
+/** A length-delimited field as a view of the input, as BinaryReader.bytes. */
+export function readBytes(r: Reader): Uint8Array {
+  const n = readUint32(r);
+  const at = r.pos;
+  r.pos += n;
+  r.assertBounds();
+  return r.buf.subarray(at, at + n);
+}
+/** A string field, as BinaryReader.string (see utf8Range). */
+export function readString(r: Reader): string {
+  const n = readUint32(r);
+  const at = r.pos;
+  r.pos += n;
+  r.assertBounds();
+  return utf8Range(r.buf, at, at + n);
+}
 proto.string = function (this: Reader): string {
-  const n = readUint32(this);
-  const at = this.pos;
-  this.pos += n;
-  this.assertBounds();
-  return utf8Range(this.buf, at, at + n);
+  return readString(this);
 };
 
 // Buffer's latin1 slice reads a range of any Uint8Array into a string without making a view; on

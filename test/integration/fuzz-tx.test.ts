@@ -8,19 +8,7 @@ import { join } from "node:path";
 import { appFromGenesis, readHomeGenesis } from "../helpers/app.ts";
 import { makeHome, startNode, waitForHeight, type TestHome } from "../helpers/chain.ts";
 import { accountInfo, rpcCall, signedSend, signerFromMnemonic, type FastSigner } from "../helpers/txs.ts";
-
-/** xorshift32: a seeded generator so a failing input can be reproduced. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+import { xorshift32 as rng } from "../helpers/rng.ts";
 
 function mutate(valid: Uint8Array, next: () => number): Uint8Array {
   const kind = next() % 6;

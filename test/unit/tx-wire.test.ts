@@ -8,19 +8,7 @@ import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import "../../chain/framework/proto-fast.ts";
 import { decodeAuthInfo, decodeTxBody, decodeTxRaw } from "../../chain/tx-wire.ts";
-
-/** xorshift32: a fixed sequence, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+import { xorshift32 as rng } from "../helpers/rng.ts";
 
 type Outcome = { ok: true; value: unknown } | { ok: false };
 function run(f: () => unknown): Outcome {
