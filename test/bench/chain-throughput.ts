@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Agent, request } from "node:http";
-import { availableParallelism as cpuCount } from "node:os";
 import { makeHome, startNode } from "../helpers/chain.ts";
+import { describeShares, machineShares, machineTicks } from "./machine.ts";
 import { accountInfo, signedSend, signerFromMnemonic } from "../helpers/txs.ts";
 
 const TOTAL = Number(process.argv[2] ?? 100_000);
@@ -91,11 +91,6 @@ function threadSeconds(pid: number): Map<string, number> {
     }
   }
   return out;
-}
-
-/** Machine-wide CPU time counters (user, nice, system, idle, iowait, irq, softirq, steal) in clock ticks. */
-function machineTicks(): number[] {
-  return readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
 }
 
 /** Seconds the process's main thread (the event loop) has run so far, and waited runnable for a core. */
@@ -207,9 +202,7 @@ async function main(): Promise<void> {
     const main1 = mainThreadSeconds(node.proc.pid!);
     const cpuMain = main1.run - cpuMain0.run;
     const waitMain = main1.wait - cpuMain0.wait;
-    const machine = machineTicks().map((v, i) => v - machine0[i]!);
-    const machineTotal = machine.reduce((a, b) => a + b, 0);
-    const share = (i: number): string => `${((100 * machine[i]!) / machineTotal).toFixed(0)} %`;
+    const machine = machineShares(machine0);
     const threads = [...threadSeconds(node.proc.pid!)].map(([name, s]) => [name, s - (threads0.get(name) ?? 0)] as const).filter(([, s]) => s > 0.05).sort((a, b) => b[1] - a[1]);
     const seconds = (t1 - t0) / 1000;
     const tps = committed / seconds;
@@ -223,7 +216,7 @@ async function main(): Promise<void> {
     console.log(`CPU during the run: node ${cpuNode.toFixed(1)} s (${((cpuNode * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, all threads; main thread ${((cpuMain * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx, ${((100 * cpuMain) / seconds).toFixed(0)} % busy, ${((100 * waitMain) / seconds).toFixed(0)} % runnable waiting for a core), client ${cpuClient.toFixed(1)} s (${((cpuClient * 1e6) / Math.max(committed, 1)).toFixed(0)} µs/tx)`);
     console.log(`node CPU by thread (µs/tx): ${threads.map(([name, s]) => `${name} ${((s * 1e6) / Math.max(committed, 1)).toFixed(0)}`).join(", ")}`);
     console.log(`node main-thread GC (µs/tx): ${gc.map(([kind, s]) => `${kind} ${((s * 1e6) / Math.max(committed, 1)).toFixed(1)}`).join(", ")}`);
-    console.log(`machine during the run: busy ${((100 * (machineTotal - machine[3]! - machine[4]! - machine[7]!)) / machineTotal).toFixed(0)} %, idle ${share(3)}, steal ${share(7)} (of ${cpuCount()} vCPUs)`);
+    console.log(`machine during the run: ${describeShares(machine)}`);
     console.log(`node RSS: ${rss0.toFixed(0)} MiB before, ${rss.toFixed(0)} MiB after ${committed} txs (V8 heap in use ${heap.heap.toFixed(0)} MiB, external ${heap.external.toFixed(0)} MiB)`);
   } finally {
     await node.stop();

@@ -12,6 +12,7 @@ import { createSampler } from "../../worker/data/sampler.ts";
 import { initialCheckpoint } from "../../cli/commands/model.ts";
 import { matmulGraph } from "../unit/engine-fixtures.ts";
 import type { ModelBundle, NumericsProfile } from "../../worker/types.ts";
+import { machineShares, machineTicks } from "./machine.ts";
 
 const threadCounts = process.argv[2] !== undefined ? [Number(process.argv[2])] : [1, 2];
 const train = importMnist("train");
@@ -61,7 +62,7 @@ async function matmulCeiling(profile: NumericsProfile): Promise<number> {
 interface Row {
   model: string; batch: number; threads: number;
   stepMed: number; stepBest: number; rawMed: number; rawBest: number; overheadMed: number; overheadBest: number; cpuOverheadMed: number; ownMed: number; runqStepUs: number; runqRawUs: number;
-  gatherMs: number; samplesPerSec: number; gflops: number; ceiling: number;
+  gatherMs: number; samplesPerSec: number; gflops: number; ceiling: number; steal: number;
 }
 
 async function benchModel(arch: string, batch: number, profile: NumericsProfile, ceiling: number, iters: number): Promise<Row> {
@@ -152,6 +153,7 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
 
   await runnerRound();
   await rawRound();
+  const machine0 = machineTicks();
   const steps: number[] = [];
   const raws: number[] = [];
   const ratios: number[] = [];
@@ -174,13 +176,14 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
     cpuRatios.push(sc / wc - 1);
     ownRatios.push(s / inRun - 1);
   }
+  const { steal } = machineShares(machine0);
   await runner.release();
   const stepBest = Math.min(...steps);
   const gflops = (bundle.flopsPerSample * batch) / (stepBest / 1000) / 1e9;
   return {
     model: arch, batch, threads: profile.intraOpThreads,
     stepMed: median(steps), stepBest, rawMed: median(raws), rawBest: Math.min(...raws), overheadMed: median(ratios), overheadBest: Math.min(...ratios), cpuOverheadMed: median(cpuRatios), ownMed: median(ownRatios),
-    runqStepUs: median(runqSteps), runqRawUs: median(runqRaws), gatherMs, samplesPerSec: (batch / median(steps)) * 1000, gflops, ceiling,
+    runqStepUs: median(runqSteps), runqRawUs: median(runqRaws), gatherMs, samplesPerSec: (batch / median(steps)) * 1000, gflops, ceiling, steal,
   };
 }
 
@@ -193,17 +196,17 @@ for (const threads of threadCounts) {
   rows.push(await benchModel("cnn:28x28x1-10", 64, profile, ceiling, 6));
 }
 
-const cols: [string, number][] = [["model", 16], ["batch", 5], ["thr", 3], ["step ms med/best", 16], ["raw ms med/best", 16], ["overhead med", 12], ["best", 6], ["of meds", 7], ["cpu ovh med", 11], ["own", 5], ["runq µs", 9], ["gather ms", 9], ["samples/s", 9], ["GFLOP/s", 7], ["ceiling", 7], ["ratio", 5]];
+const cols: [string, number][] = [["model", 16], ["batch", 5], ["thr", 3], ["step ms med/best", 16], ["raw ms med/best", 16], ["overhead med", 12], ["best", 6], ["of meds", 7], ["cpu ovh med", 11], ["own", 5], ["runq µs", 9], ["gather ms", 9], ["samples/s", 9], ["GFLOP/s", 7], ["ceiling", 7], ["ratio", 5], ["steal", 5]];
 console.log(cols.map(([h, w]) => h.padStart(w)).join("  "));
 for (const r of rows) {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const cells = [
     r.model, String(r.batch), String(r.threads), `${r.stepMed.toFixed(3)}/${r.stepBest.toFixed(3)}`, `${r.rawMed.toFixed(3)}/${r.rawBest.toFixed(3)}`,
-    pct(r.overheadMed), pct(r.overheadBest), pct(r.stepMed / r.rawMed - 1), pct(r.cpuOverheadMed), pct(r.ownMed), `${r.runqStepUs.toFixed(0)}/${r.runqRawUs.toFixed(0)}`, r.gatherMs.toFixed(3), r.samplesPerSec.toFixed(0), r.gflops.toFixed(1), r.ceiling.toFixed(1), (r.gflops / r.ceiling).toFixed(2),
+    pct(r.overheadMed), pct(r.overheadBest), pct(r.stepMed / r.rawMed - 1), pct(r.cpuOverheadMed), pct(r.ownMed), `${r.runqStepUs.toFixed(0)}/${r.runqRawUs.toFixed(0)}`, r.gatherMs.toFixed(3), r.samplesPerSec.toFixed(0), r.gflops.toFixed(1), r.ceiling.toFixed(1), (r.gflops / r.ceiling).toFixed(2), pct(r.steal),
   ];
   console.log(cells.map((c, i) => c.padStart((cols[i] as [string, number])[1])).join("  "));
 }
-console.log("overhead = runner step / raw step − 1 per alternating round pair (median, best; of meds: median step / median raw; cpu: main-thread CPU time instead of wall; own: runner step / its time inside session.run − 1, the runner's own work on the training thread; runq: the training thread's run-queue wait per step, runner/raw medians — the vCPU taken by other threads, which the overhead then includes); gather = sampler + gather per step, amortised over 1.5 epochs; GFLOP/s from the best step time");
+console.log("overhead = runner step / raw step − 1 per alternating round pair (median, best; of meds: median step / median raw; cpu: main-thread CPU time instead of wall; own: runner step / its time inside session.run − 1, the runner's own work on the training thread; runq: the training thread's run-queue wait per step, runner/raw medians — the vCPU taken by other threads, which the overhead then includes); gather = sampler + gather per step, amortised over 1.5 epochs; GFLOP/s from the best step time; steal: the share of the VM's vCPU time the hypervisor gave to others during the rounds (a run with much of it had less than this machine's two cores)");
 
 // One epoch of MNIST: 784-128-10, SGD lr 0.1, batch 64 (60000/64 = 937 full steps).
 {
