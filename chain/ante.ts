@@ -7,7 +7,7 @@
 import secp256k1 from "secp256k1";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { hash } from "node:crypto";
+import { sha256 } from "./node/merkle-root.js";
 import type { Context } from "./framework/context.ts";
 import { AppError, SdkErrors } from "./framework/errors.ts";
 import { EventManager } from "./framework/events.ts";
@@ -70,7 +70,7 @@ export function signDocBytes(tx: DecodedTx, chainId: string, accountNumber: bigi
 
 /** sha256 of the SignDoc: the message the signature is over. */
 export function signDocDigest(tx: DecodedTx, chainId: string, accountNumber: bigint): Uint8Array {
-  return hash("sha256", signDocBytes(tx, chainId, accountNumber), "buffer") as unknown as Uint8Array;
+  return sha256(signDocBytes(tx, chainId, accountNumber));
 }
 
 /**

@@ -25,7 +25,6 @@ import {
 } from "cosmjs-types/tendermint/abci/types";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Logger } from "pino";
 import { compact } from "./framework/proto-fast.ts";
 import { runAnte, signDocBytes, type AnteDeps, type AnteOptions } from "./ante.ts";

@@ -17,60 +17,24 @@ import type { Timestamp } from "cosmjs-types/google/protobuf/timestamp";
 import type { Coin } from "cosmjs-types/cosmos/base/v1beta1/coin";
 import type { CompactBitArray } from "cosmjs-types/cosmos/crypto/multisig/v1beta1/multisig";
 import type { AuthInfo, Fee, ModeInfo, ModeInfo_Multi, SignerInfo, Tip, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { readBool, readBytes, readInt64, readString, readUint32, readUint64, type Reader } from "./framework/proto-fast.ts";
+import { InPlaceReader, readBool, readBytes, readInt64, readString, readUint32, readUint64, type Reader } from "./framework/proto-fast.ts";
 
 // The input being read and the read position: one reader for every decode (no object per call),
-// read with the app's BinaryReader replacements (proto-fast.ts), so varints, bytes and strings
-// read exactly as the generated decoders read them.
-const r: Reader = {
-  buf: new Uint8Array(0),
-  pos: 0,
-  len: 0,
-  type: 0,
-  assertBounds(): void {
-    if (this.pos > this.len) throw new RangeError("premature EOF");
-  },
-  bytes(): Uint8Array {
-    return readBytes(this);
-  },
-};
+// the app's own BinaryReader (proto-fast.ts), so varints, bytes and strings read, and unknown
+// fields are skipped, exactly as the generated decoders do it.
+const r = new InPlaceReader();
+const reader = r as unknown as Reader;
 
 function start(input: Uint8Array): void {
-  r.buf = input;
-  r.len = input.length;
-  r.pos = 0;
+  reader.buf = input;
+  reader.len = input.length;
+  reader.pos = 0;
 }
 
-const u32 = (): number => readUint32(r);
-const u64 = (): bigint => readUint64(r);
-const bytes = (): Uint8Array => readBytes(r);
-const string = (): string => readString(r);
-
-function skip(n: number): void {
-  if (r.pos + n > r.len) throw new RangeError(`index out of range: ${r.pos} + ${n} > ${r.len}`);
-  r.pos += n;
-}
-
-function skipType(wireType: number): void {
-  switch (wireType) {
-    case 0:
-      do {
-        if (r.pos >= r.len) throw new RangeError(`index out of range: ${r.pos} + 1 > ${r.len}`);
-      } while (r.buf[r.pos++]! & 128);
-      return;
-    case 1:
-      return skip(8);
-    case 2:
-      return skip(u32());
-    case 3:
-      while ((wireType = u32() & 7) !== 4) skipType(wireType);
-      return;
-    case 5:
-      return skip(4);
-    default:
-      throw new Error(`invalid wire type ${wireType} at offset ${r.pos}`);
-  }
-}
+const u32 = (): number => readUint32(reader);
+const u64 = (): bigint => readUint64(reader);
+const bytes = (): Uint8Array => readBytes(reader);
+const string = (): string => readString(reader);
 
 // An empty bytes default: a zero-length array cannot be written to, so one serves every default.
 const NO_BYTES = new Uint8Array(0);
@@ -78,7 +42,7 @@ const NO_BYTES = new Uint8Array(0);
 /** End of a nested message whose length prefix is next. */
 function nestedEnd(): number {
   const n = u32();
-  return r.pos + n;
+  return reader.pos + n;
 }
 
 /** Reads one field (its number given, its tag read) into m; false for a field m does not have. */
@@ -86,9 +50,9 @@ type FieldReader<M> = (m: M, field: number) => boolean;
 
 /** Reads fields into m until `end`, skipping those `read` does not know, as generated decoders do. */
 function readFields<M>(m: M, end: number, read: FieldReader<M>): M {
-  while (r.pos < end) {
+  while (reader.pos < end) {
     const tag = u32();
-    if (!read(m, tag >>> 3)) skipType(tag & 7);
+    if (!read(m, tag >>> 3)) r.skipType(tag & 7);
   }
   return m;
 }
@@ -110,7 +74,7 @@ const coinField: FieldReader<Coin> = (m, f) => {
 const coin = (end: number): Coin => readFields({ denom: "", amount: "" }, end, coinField);
 
 const timestampField: FieldReader<Timestamp> = (m, f) => {
-  if (f === 1) m.seconds = readInt64(r);
+  if (f === 1) m.seconds = readInt64(reader);
   else if (f === 2) m.nanos = u32() | 0;
   else return false;
   return true;
@@ -126,7 +90,7 @@ const txRawField: FieldReader<TxRaw> = (m, f) => {
 
 export function decodeTxRaw(input: Uint8Array): TxRaw {
   start(input);
-  return readFields({ bodyBytes: NO_BYTES, authInfoBytes: NO_BYTES, signatures: [] }, r.len, txRawField);
+  return readFields({ bodyBytes: NO_BYTES, authInfoBytes: NO_BYTES, signatures: [] }, reader.len, txRawField);
 }
 
 const txBodyField: FieldReader<TxBody> = (m, f) => {
@@ -141,7 +105,7 @@ const txBodyField: FieldReader<TxBody> = (m, f) => {
       m.timeoutHeight = u64();
       return true;
     case 4:
-      m.unordered = readBool(r);
+      m.unordered = readBool(reader);
       return true;
     case 5:
       m.timeoutTimestamp = readFields({ seconds: 0n, nanos: 0 }, nestedEnd(), timestampField);
@@ -160,7 +124,7 @@ const txBodyField: FieldReader<TxBody> = (m, f) => {
 export function decodeTxBody(input: Uint8Array): TxBody {
   start(input);
   const m: TxBody = { messages: [], memo: "", timeoutHeight: 0n, unordered: false, timeoutTimestamp: undefined, extensionOptions: [], nonCriticalExtensionOptions: [] };
-  return readFields(m, r.len, txBodyField);
+  return readFields(m, reader.len, txBodyField);
 }
 
 const bitArrayField: FieldReader<CompactBitArray> = (m, f) => {
@@ -225,5 +189,5 @@ const authInfoField: FieldReader<AuthInfo> = (m, f) => {
 
 export function decodeAuthInfo(input: Uint8Array): AuthInfo {
   start(input);
-  return readFields<AuthInfo>({ signerInfos: [], fee: undefined, tip: undefined }, r.len, authInfoField);
+  return readFields<AuthInfo>({ signerInfos: [], fee: undefined, tip: undefined }, reader.len, authInfoField);
 }

@@ -96,7 +96,7 @@ export interface Reader {
 }
 
 /** The reader's fields, set as the original constructor sets them, without copying a Uint8Array. */
-class InPlaceReader extends BinaryReader {
+export class InPlaceReader extends BinaryReader {
   constructor(buf?: ArrayLike<number>) {
     super();
     const self = this as unknown as Reader;
@@ -208,21 +208,23 @@ proto.int64 = function (this: Reader): bigint {
 proto.bool = function (this: Reader): boolean {
   return readBool(this);
 };
-/** A length-delimited field as a view of the input, as BinaryReader.bytes. */
-export function readBytes(r: Reader): Uint8Array {
+/** Moves past a length-delimited field, as BinaryReader.bytes does; returns where its bytes start. */
+function passField(r: Reader): number {
   const n = readUint32(r);
   const at = r.pos;
   r.pos += n;
   r.assertBounds();
-  return r.buf.subarray(at, at + n);
+  return at;
+}
+/** A length-delimited field as a view of the input, as BinaryReader.bytes. */
+export function readBytes(r: Reader): Uint8Array {
+  const at = passField(r);
+  return r.buf.subarray(at, r.pos);
 }
 /** A string field, as BinaryReader.string (see utf8Range). */
 export function readString(r: Reader): string {
-  const n = readUint32(r);
-  const at = r.pos;
-  r.pos += n;
-  r.assertBounds();
-  return utf8Range(r.buf, at, at + n);
+  const at = passField(r);
+  return utf8Range(r.buf, at, r.pos);
 }
 proto.string = function (this: Reader): string {
   return readString(this);

@@ -2,9 +2,8 @@
 // signatures with the native addon, and computes Merkle roots for the block engine. Plain
 // JavaScript so it loads without the TypeScript loader.
 import { parentPort } from "node:worker_threads";
-import { hash } from "node:crypto";
 import secp256k1 from "secp256k1";
-import { merkleRoot, unpackItems } from "./merkle-root.js";
+import { merkleRoot, sha256, unpackItems } from "./merkle-root.js";
 
 parentPort.on("message", (job) => {
   if (job.merkle) {
@@ -18,7 +17,7 @@ parentPort.on("message", (job) => {
   const results = new Uint8Array(fields.length / 3);
   for (let i = 0; i < results.length; i++) {
     try {
-      results[i] = secp256k1.ecdsaVerify(fields[3 * i + 1], hash("sha256", fields[3 * i], "buffer"), fields[3 * i + 2]) ? 1 : 0;
+      results[i] = secp256k1.ecdsaVerify(fields[3 * i + 1], sha256(fields[3 * i]), fields[3 * i + 2]) ? 1 : 0;
     } catch {
       results[i] = 0;
     }
