@@ -5,6 +5,7 @@ import { featureSize, labelSize } from "../data/dataset.ts";
 import type { MinibatchSampler } from "../data/sampler.ts";
 import type { InputSpec, Tensor } from "../types.ts";
 import type { StepBatch } from "./runner.ts";
+import { gatherRows } from "./rows.ts";
 
 export interface BatchAssembler {
   readonly batchSize: number;
@@ -66,12 +67,7 @@ function assembler(ds: Dataset, input: InputSpec, labels: InputSpec, batchSize: 
     batch,
     gather(indices: ArrayLike<number>): StepBatch {
       if (indices.length !== batchSize) throw new Error(`batch has ${indices.length} indices; expected ${batchSize}`);
-      for (let k = 0; k < batchSize; k++) {
-        const i = indices[k] as number;
-        if (i >= n) throw new Error(`sample index ${i} out of range; dataset has ${n}`);
-        x.set(ds.x.subarray(i * fs, (i + 1) * fs), k * fs);
-        for (let w = 0; w < yw; w++) yWords[k * yw + w] = src.words[i * yw + w] as number;
-      }
+      gatherRows(ds.x, src.words, fs, yw, n, indices, batchSize, x, yWords);
       return batch;
     },
   };

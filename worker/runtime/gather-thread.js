@@ -3,8 +3,9 @@
 // while the main thread is inside session.run, and hands them over by transfer — onnxruntime-node
 // refuses SharedArrayBuffer-backed tensors, so a shared slot would cost the main thread a
 // batch-sized copy per step. Plain JavaScript so it starts without the TypeScript loader; the
-// sampler (worker/data/sampler.ts, the one published implementation) is loaded with tsx's
-// tsImport, and the thread announces itself ready with a message once it is loaded.
+// sampler (worker/data/sampler.ts, the one published implementation) and the row copy the main
+// thread's assembler uses too (rows.ts) are loaded with tsx's tsImport, and the thread announces
+// itself ready with a message once they are loaded.
 //
 // A job message carries: ctrl (Int32Array on a SharedArrayBuffer: [REQ, DONE, STOP, SLEEP]), the
 // dataset's features x (Float32Array) and labels yWords (Int32Array, yw words per sample), both
@@ -32,6 +33,7 @@ import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
 
 const { createSampler } = await tsImport("../data/sampler.ts", import.meta.url);
+const { gatherRows } = await tsImport("./rows.ts", import.meta.url);
 
 const REQ = 0;
 const DONE = 1;
@@ -86,11 +88,7 @@ parentPort.on("message", (job) => {
     sampler.indices(step, indices);
     const bx = new Float32Array(buf, j * stride, n * fs);
     const by = new Int32Array(buf, j * stride + yOffset, n * yw);
-    for (let k = 0; k < n; k++) {
-      const i = indices[k];
-      bx.set(x.subarray(i * fs, i * fs + fs), k * fs);
-      for (let w = 0; w < yw; w++) by[k * yw + w] = yWords[i * yw + w];
-    }
+    gatherRows(x, yWords, fs, yw, size, indices, n, bx, by);
     // The epoch after this batch's last sample, once per epoch.
     const next = ((step + 1n) * B - 1n) / samples + 1n;
     if (next !== prepared) ahead = next;
