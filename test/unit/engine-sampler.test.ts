@@ -190,3 +190,31 @@ test("batch source: the gather thread delivers the bytes of an in-place gather, 
   const src = await createBatchSource({ ...ds, x: x.slice(), y: classes.slice() }, input, cases[0]?.[1] as InputSpec, plain, true);
   assert.equal(src.threaded, false);
 });
+
+test("batch source: the thread's chunks stay within 16 steps and 4 MiB, and byte-capped chunks deliver the right bytes", async () => {
+  const input = { name: "x", dtype: "float32" as const, dims: [-1, -1] };
+  const labels = { name: "labels", dtype: "int64" as const, dims: [-1] };
+  // Per-sample features of 784 floats (MNIST: 200 KB per batch of 64), 3,136 (800 KB per batch of
+  // 64: 5 steps in 4 MiB) and 2^19 (a 4 MiB batch of 2: one step per chunk).
+  for (const [fs, batch, n, chunk] of [[784, 64, 200, 16], [3136, 64, 80, 5], [1 << 19, 2, 5, 1]] as const) {
+    const x = sharedArray(Float32Array, n * fs);
+    for (let i = 0; i < x.length; i += 97) x[i] = i % 1013;
+    const y = sharedArray(BigInt64Array, n);
+    y.forEach((_, i) => (y[i] = BigInt(i % 7)));
+    const ds: Dataset = { format: { features: { dtype: "float32", shape: [fs] }, labels: { dtype: "int64", shape: [] }, classes: 7 }, samples: n, x, y };
+    const spec = { ...input, dims: [-1, fs] };
+    const sampler = createSampler(9n, n, batch);
+    const reference = createBatchAssembler(ds, spec, labels, batch);
+    const src = await createBatchSource(ds, spec, labels, sampler, true);
+    assert.ok(src.threaded);
+    assert.equal(src.chunkSteps, chunk, `chunk of ${fs} floats x ${batch}`);
+    for (let t = 0n; t < 12n; t++) {
+      const want = reference.gather(sampler.indices(t));
+      const got = src.take(t, Number(11n - t));
+      assert.deepEqual(got.inputs.x?.data, want.inputs.x?.data, `features of step ${t} (${fs} floats)`);
+      assert.deepEqual(got.labels.data, want.labels.data, `labels of step ${t} (${fs} floats)`);
+    }
+    assert.ok(src.inPlace <= 1, `gathered ${src.inPlace} of 12 steps in place`);
+    src.close();
+  }
+});
