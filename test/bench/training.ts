@@ -23,8 +23,11 @@ const test = importMnist("test");
 // fraction of a second. Runner and raw rounds alternate (in ABBA order, so a load that rises or
 // falls during a pair does not always favour the same side), so each pair sees about the same
 // load; the overhead is taken per pair, and its median is reported with a bootstrap 90 % interval.
-// Many short rounds pair better than few long ones.
-const ROUNDS = 60;
+// Short rounds pair better, but each runner round is one call of the training loop and pays its
+// start (~0.7 ms at B = 64: the first chunk's hand-off, waking the gather thread), which a worker
+// pays once per checkpoint interval (160 steps in the devnet task). Rounds are 160 steps at B = 64
+// (one such interval, ~0.3 s), 40 at B = 256 (about as long) and 4 for the CNN.
+const ROUNDS = 40;
 
 // Main-thread CPU time (ns field of /proc/self/schedstat, Linux): not inflated by time spent
 // descheduled while other processes hold the cores. With 1 intra-op thread ORT computes on this
@@ -239,9 +242,9 @@ const rows: Row[] = [];
 for (const threads of threadCounts) {
   const profile = defaultProfile({ intraOpThreads: threads });
   const ceiling = await matmulCeiling(profile);
-  rows.push(await benchModel("mlp:784-256-10", 64, profile, ceiling, 40));
-  rows.push(await benchModel("mlp:784-256-10", 256, profile, ceiling, 14));
-  rows.push(await benchModel("cnn:28x28x1-10", 64, profile, ceiling, 2));
+  rows.push(await benchModel("mlp:784-256-10", 64, profile, ceiling, 160));
+  rows.push(await benchModel("mlp:784-256-10", 256, profile, ceiling, 40));
+  rows.push(await benchModel("cnn:28x28x1-10", 64, profile, ceiling, 4));
 }
 
 const cols: [string, number][] = [["model", 16], ["batch", 5], ["thr", 3], ["step ms med/best", 16], ["raw ms med/best", 16], ["overhead med", 12], ["90% interval", 13], ["of meds", 7], ["cpu ovh med", 11], ["own", 5], ["placement", 9], ["runq µs", 9], ["gather ms", 9], ["samples/s", 9], ["GFLOP/s", 7], ["ceiling", 7], ["ratio", 5], ["steal", 5]];
