@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
+import { TRAINING_NODE_FLAGS } from "../../worker/runtime/node-flags.ts";
 
 const BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
 
@@ -28,7 +29,8 @@ export interface RoleProcess {
 /** Starts `trainchain <args>`; each log record goes to `onRecord`, warnings and errors also to `log`. */
 export function spawnRole(role: string, args: string[], log: Logger, onRecord: (r: LogRecord) => void): RoleProcess {
   const env = { ...process.env, [STOP_WITH_PARENT]: "1" };
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"], env });
+  // Roles train or verify: started with the training processes' V8 flags.
+  const child: ChildProcess = spawn(process.execPath, [...TRAINING_NODE_FLAGS, BIN, ...args], { stdio: ["ignore", "ignore", "pipe"], env });
   let error: string | undefined;
   let code: number | null | undefined;
   let buffered = "";

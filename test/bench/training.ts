@@ -1,7 +1,8 @@
 // Training-engine benchmark: step time and throughput of the runner vs a minimal raw session.run
 // loop over the same graph, achieved GFLOP/s vs an ORT MatMul ceiling measured in the same run,
 // and one MNIST epoch's accuracy. Prints figures only; no timed assertions.
-// Run: node --import tsx test/bench/training.ts [threads]
+// Run: node --single-threaded-gc --import tsx test/bench/training.ts [threads] (the flags of a
+// worker's process, worker/runtime/node-flags.ts; `npm run bench` passes them)
 import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { importMnist } from "../../worker/data/index.ts";

@@ -4,7 +4,8 @@
 //       exact hypergeometric figure (the largest-update interval is always checked as well);
 //   (b) verification compute per segment as a share of training compute at default parameters:
 //       a real MNIST segment trained by the worker's code vs the verifier's replay of s intervals.
-// Run: node --import tsx test/bench/verification.ts [segments=400]
+// Run: node --single-threaded-gc --import tsx test/bench/verification.ts [segments=400] (a
+// verifier process's flags, worker/runtime/node-flags.ts; `npm run bench` passes them)
 import { createHash } from "node:crypto";
 import { pino } from "pino";
 import { challengeIntervals, challengeSeed } from "../../modules/training-task/challenge.ts";
