@@ -203,8 +203,7 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
   const runqSteps: number[] = [];
   const runqRaws: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    // ABBA: runner first in rounds 0, 3, 4, 7, …
-    const runnerFirst = ((r >> 1) & 1) === (r & 1);
+    const runnerFirst = r % 2 === 0;
     let w = 0;
     let wc = 0;
     let wq = 0;
@@ -223,10 +222,10 @@ async function benchModel(arch: string, batch: number, profile: NumericsProfile,
   // of their own (kept out of the rounds above, so the runner's rounds follow each other as closely
   // as in those: the gather thread sleeps after ~100 ms without a request).
   for (let r = 0; r < ROUNDS / 3; r++) {
-    const ownFirst = ((r >> 1) & 1) === (r & 1);
-    const a = ownFirst ? await rawRound(true) : await rawRound(false);
-    const b = ownFirst ? await rawRound(false) : await rawRound(true);
-    placements.push(ownFirst ? a[0] / b[0] - 1 : b[0] / a[0] - 1);
+    const ownFirst = r % 2 === 0;
+    const [first] = await rawRound(ownFirst);
+    const [second] = await rawRound(!ownFirst);
+    placements.push(ownFirst ? first / second - 1 : second / first - 1);
   }
   const { steal } = machineShares(machine0);
   await runner.release();

@@ -1,5 +1,6 @@
-// V8 flags for the processes that train or verify (`trainchain worker start`, `verifier start`,
-// the devnet's role processes, the training bench). They must be given when node starts: set from
+// V8 flags for the processes that train or verify: the devnet's worker and verifier roles, the
+// training and verification benches, and a standalone `worker start` / `verifier start` when its
+// user launches node with them (README). They must be given when node starts: set from
 // inside a running process, --single-threaded-gc aborts V8 (a concurrent-marking check), and heap
 // sizes do not change (both measured).
 //
